@@ -1,0 +1,1 @@
+// Anchors a target that has no sources yet; it defines nothing.

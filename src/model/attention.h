@@ -1,0 +1,53 @@
+// OFA multi-head attention (ofa-spec 5.1): q scaled by (factor*hd)^-0.5, an additive bias
+// (positions + masks) on the real key columns, softmax in float32, per-head gains c_attn before out_proj.
+// The prefix hook prepends per-layer prompt keys/values (ofa-spec 9.3-9.4); it costs nothing when absent.
+#pragma once
+
+#include <torch/torch.h>
+
+namespace ofapt {
+
+// Prompt keys/values for one attention layer, already in per-head space: [B, H, P, hd] each.
+// They bypass k_proj/v_proj, get no position bias and are never masked.
+struct PrefixKV {
+  torch::Tensor key;
+  torch::Tensor value;
+  bool defined() const { return key.defined(); }
+};
+
+struct AttentionOptions {
+  int64_t embed_dim = 256;       // d
+  int64_t heads = 4;             // H
+  double scale_factor = 2.0;     // attn_scale_factor
+  double dropout = 0.0;          // dropout on attention probabilities (training only)
+  bool scale_heads = true;       // learnable per-head gain c_attn [H] (NormFormer)
+};
+
+class OfaAttentionImpl : public torch::nn::Module {
+ public:
+  explicit OfaAttentionImpl(const AttentionOptions& options);
+
+  // [B, T, d] -> [B, H, T, hd]
+  torch::Tensor project_keys(const torch::Tensor& input);
+  torch::Tensor project_values(const torch::Tensor& input);
+
+  // query_input [B, Tq, d]; keys/values [B, H, Tk, hd]; bias additive, broadcastable to [B, H, Tq, Tk]
+  // (undefined = none). Returns [B, Tq, d].
+  torch::Tensor forward(const torch::Tensor& query_input, const torch::Tensor& keys, const torch::Tensor& values,
+                        const torch::Tensor& bias, const PrefixKV& prefix = {});
+
+  int64_t heads() const { return options_.heads; }
+  int64_t head_dim() const { return head_dim_; }
+
+ private:
+  torch::Tensor split_heads(const torch::Tensor& x) const;  // [B,T,d] -> [B,H,T,hd]
+
+  AttentionOptions options_;
+  int64_t head_dim_;
+  double scaling_;
+  torch::nn::Linear q_proj_{nullptr}, k_proj_{nullptr}, v_proj_{nullptr}, out_proj_{nullptr};
+  torch::Tensor c_attn_;
+};
+TORCH_MODULE(OfaAttention);
+
+}  // namespace ofapt

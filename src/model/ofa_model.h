@@ -1,0 +1,48 @@
+// OfaModel: encoder + decoder around one shared token embedding (ofa-spec sections 1-6).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "model/decoder.h"
+#include "model/encoder.h"
+#include "model/ofa_config.h"
+
+namespace ofapt {
+
+// Per-layer prompt keys/values for both stacks; an empty list means no prompt on that stack.
+struct PromptKV {
+  std::vector<PrefixKV> encoder;
+  std::vector<PrefixKV> decoder;
+};
+
+class OfaModelImpl : public torch::nn::Module {
+ public:
+  explicit OfaModelImpl(const OfaConfig& config);
+
+  EncoderOutput encode(const EncoderInput& input, const PromptKV& prompt = {});
+  // Logits [B, t_new, V] for the target prefix (see OfaDecoderImpl::forward for `state`).
+  torch::Tensor decode(const torch::Tensor& prev_tokens, const EncoderOutput& encoder_out,
+                       const PromptKV& prompt = {}, DecoderState* state = nullptr);
+  // Teacher-forced logits [B, t, V].
+  torch::Tensor forward(const EncoderInput& input, const torch::Tensor& prev_tokens, const PromptKV& prompt = {});
+
+  // BERT-style initialisation as the reference applies before loading (Linear/Embedding N(0, 0.02),
+  // zero biases, zero padding row); LayerNorm, BatchNorm and c_attn keep their ones/zeros.
+  void initialize_weights(uint64_t seed);
+
+  const OfaConfig& config() const { return config_; }
+  OfaEncoder& encoder() { return encoder_; }
+  OfaDecoder& decoder() { return decoder_; }
+  torch::nn::Embedding& embed_tokens() { return embed_tokens_; }
+
+ private:
+  OfaConfig config_;
+  torch::nn::Embedding embed_tokens_{nullptr};
+  OfaEncoder encoder_{nullptr};
+  OfaDecoder decoder_{nullptr};
+};
+TORCH_MODULE(OfaModel);
+
+}  // namespace ofapt
