@@ -62,11 +62,11 @@ std::string base64_decode(std::string_view text, const std::string& source_name)
   static const std::array<int8_t, 256> table = make_decode_table();
   std::string out;
   out.reserve(text.size() / 4 * 3 + 2);
-  uint32_t group = 0;      // the bits of the current quartet, 6 per character
-  size_t in_group = 0;     // characters in the current quartet
-  size_t digits = 0;       // data characters seen
-  size_t pads = 0;         // '=' seen (only whitespace may follow them)
-  size_t first_pad = 0;    // position of the first '='
+  uint32_t group = 0;    // the bits of the current quartet, 6 per character
+  size_t in_group = 0;   // characters in the current quartet
+  size_t digits = 0;     // data characters seen
+  size_t pads = 0;       // '=' seen (only whitespace may follow them)
+  size_t first_pad = 0;  // position of the first '='
   for (size_t pos = 0; pos < text.size(); ++pos) {
     const int8_t value = table[static_cast<unsigned char>(text[pos])];
     if (value == kWhitespace) continue;

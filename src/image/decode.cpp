@@ -42,8 +42,8 @@ std::string hex_prefix(const std::string& bytes) {
 void check_image_size(int64_t width, int64_t height, const std::string& source_name) {
   OFAPT_CHECK(width > 0 && height > 0, ErrorKind::kInput, source_name, ": image has an empty size ", width, "x",
               height);
-  OFAPT_CHECK(width <= kMaxImageSide && height <= kMaxImageSide, ErrorKind::kInput, source_name, ": image size ",
-              width, "x", height, " exceeds the limit of ", kMaxImageSide, " pixels per side");
+  OFAPT_CHECK(width <= kMaxImageSide && height <= kMaxImageSide, ErrorKind::kInput, source_name, ": image size ", width,
+              "x", height, " exceeds the limit of ", kMaxImageSide, " pixels per side");
   OFAPT_CHECK(width * height <= kMaxImagePixels, ErrorKind::kInput, source_name, ": image size ", width, "x", height,
               " exceeds the limit of ", kMaxImagePixels, " pixels");
 }

@@ -11,7 +11,7 @@
 namespace ofapt {
 
 // Limits checked on the declared size, before any pixel memory is allocated.
-inline constexpr int kMaxImageSide = 16384;                // pixels per side
+inline constexpr int kMaxImageSide = 16384;              // pixels per side
 inline constexpr int64_t kMaxImagePixels = 100'000'000;  // width * height
 
 // Decodes a whole JPEG or PNG file held in memory. `source_name` (a path, "row 12 of train.tsv") names

@@ -6,8 +6,8 @@
 #include <vector>
 
 // jpeglib.h needs FILE and size_t declared first.
-#include <jpeglib.h>
 #include <jerror.h>
+#include <jpeglib.h>
 
 #include "image/decode.h"
 #include "util/error.h"
@@ -137,7 +137,8 @@ class JpegReader {
       fail();
     }
     OFAPT_CHECK(!stalled, ErrorKind::kInput, source_name_, ": corrupt JPEG: decoder stopped early");
-    // No jpeg_finish_decompress: every row is decoded, and a missing EOI marker after them loses nothing.
+    // Reads up to the EOI marker: a file without it is truncated (libjpeg has already warned, PIL refuses it too).
+    if (!guarded(err_, [&] { jpeg_finish_decompress(&cinfo_); })) fail();
     return image;
   }
 

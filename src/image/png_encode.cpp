@@ -49,10 +49,10 @@ bool guarded(png_structp png, Step&& step) {
 }  // namespace
 
 std::string encode_png(const RgbImage& image) {
-  OFAPT_CHECK(image.width > 0 && image.height > 0 &&
-                  image.pixels.size() == static_cast<size_t>(image.width) * image.height * 3,
-              ErrorKind::kInternal, "encode_png: inconsistent image ", image.width, "x", image.height, " with ",
-              image.pixels.size(), " bytes");
+  OFAPT_CHECK(
+      image.width > 0 && image.height > 0 && image.pixels.size() == static_cast<size_t>(image.width) * image.height * 3,
+      ErrorKind::kInternal, "encode_png: inconsistent image ", image.width, "x", image.height, " with ",
+      image.pixels.size(), " bytes");
   std::string bytes;
   PngSink sink;
   sink.bytes = &bytes;

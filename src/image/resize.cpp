@@ -112,10 +112,10 @@ void resample_vertical(const RgbImage& in, const ResampleWeights& weights, RgbIm
 }  // namespace
 
 RgbImage resize_bicubic(const RgbImage& image, int out_w, int out_h) {
-  OFAPT_CHECK(image.width > 0 && image.height > 0 &&
-                  image.pixels.size() == static_cast<size_t>(image.width) * image.height * 3,
-              ErrorKind::kInternal, "resize_bicubic: inconsistent image ", image.width, "x", image.height, " with ",
-              image.pixels.size(), " bytes");
+  OFAPT_CHECK(
+      image.width > 0 && image.height > 0 && image.pixels.size() == static_cast<size_t>(image.width) * image.height * 3,
+      ErrorKind::kInternal, "resize_bicubic: inconsistent image ", image.width, "x", image.height, " with ",
+      image.pixels.size(), " bytes");
   OFAPT_CHECK(out_w > 0 && out_h > 0 && out_w <= kMaxImageSide && out_h <= kMaxImageSide &&
                   static_cast<int64_t>(out_w) * out_h <= kMaxImagePixels,
               ErrorKind::kInput, "resize_bicubic: bad target size ", out_w, "x", out_h);
