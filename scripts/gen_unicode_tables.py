@@ -123,6 +123,7 @@ def main():
         "",
         "namespace ofapt::text::tables {",
         "",
+        "// clang-format off",
         emit_ranges("kLetter", ranges(is_letter)),
         "",
         emit_ranges("kNumber", ranges(is_number)),
@@ -135,7 +136,7 @@ def main():
     ]
     for i in range(0, len(runs), 4):
         out.append("    " + " ".join(f"{{0x{a:X}, 0x{b:X}, {d}, {s}}}," for a, b, d, s in runs[i:i + 4]))
-    out += ["};", "const size_t kLowerSize = sizeof(kLower) / sizeof(kLower[0]);", "",
+    out += ["};", "const size_t kLowerSize = sizeof(kLower) / sizeof(kLower[0]);", "// clang-format on", "",
             "}  // namespace ofapt::text::tables", ""]
     sys.stdout.write("\n".join(out))
 

@@ -60,6 +60,8 @@ struct ByteLevelBpe::Cache {
 };
 
 ByteLevelBpe::ByteLevelBpe(const std::vector<Merge>& merges) : cache_(std::make_unique<Cache>()) {
+  token_index_.reserve(256 + merges.size());
+  rules_.reserve(merges.size());
   for (int b = 0; b < 256; ++b) intern(std::string(1, static_cast<char>(b)));
   // Intern every result first: a rule may use a token that only a later-ranked rule produces.
   for (const Merge& merge : merges) intern(merge.first + merge.second);

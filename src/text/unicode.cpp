@@ -9,7 +9,8 @@ namespace {
 
 bool in_ranges(const tables::CodePointRange* table, size_t size, char32_t c) {
   const tables::CodePointRange* end = table + size;
-  const auto* it = std::lower_bound(table, end, c, [](const tables::CodePointRange& r, char32_t v) { return r.last < v; });
+  const auto* it =
+      std::lower_bound(table, end, c, [](const tables::CodePointRange& r, char32_t v) { return r.last < v; });
   return it != end && it->first <= c;
 }
 
@@ -96,6 +97,20 @@ bool is_number(char32_t c) {
 bool is_white_space(char32_t c) { return in_ranges(tables::kWhiteSpace, tables::kWhiteSpaceSize, c); }
 
 bool is_python_space(char32_t c) { return in_ranges(tables::kPythonSpace, tables::kPythonSpaceSize, c); }
+
+std::string_view strip_python_space(std::string_view text, bool left, bool right) {
+  size_t begin = text.size(), end = 0;  // first and past-the-last non-space bytes
+  for (size_t pos = 0; pos < text.size();) {
+    const Utf8Char ch = decode_utf8(text, pos);
+    if (!ch.valid || !is_python_space(ch.code_point)) {
+      if (begin == text.size()) begin = pos;
+      end = pos + ch.length;
+    }
+    pos += ch.length;
+  }
+  if (begin == text.size()) return left || right ? text.substr(0, 0) : text;  // all spaces
+  return text.substr(left ? begin : 0, (right ? end : text.size()) - (left ? begin : 0));
+}
 
 std::string to_lower(std::string_view text) {
   std::string out;

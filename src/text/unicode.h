@@ -30,6 +30,9 @@ bool is_number(char32_t c);        // \p{N}
 bool is_white_space(char32_t c);   // Unicode White_Space: \s of the `regex` module used by GPT-2
 bool is_python_space(char32_t c);  // str.isspace(): \s of Python's `re`, str.strip(), str.split()
 
+// Python's str.strip() / lstrip() / rstrip() without arguments: trims is_python_space characters.
+std::string_view strip_python_space(std::string_view text, bool left = true, bool right = true);
+
 // Python's str.lower() on UTF-8 text, except that a final capital sigma becomes σ, not ς.
 // Ill-formed bytes are copied unchanged.
 std::string to_lower(std::string_view text);

@@ -6,6 +6,7 @@
 
 namespace ofapt::text::tables {
 
+// clang-format off
 const CodePointRange kLetter[] = {
     {0x41, 0x5A}, {0x61, 0x7A}, {0xAA, 0xAA}, {0xB5, 0xB5}, {0xBA, 0xBA},
     {0xC0, 0xD6}, {0xD8, 0xF6}, {0xF8, 0x2C1}, {0x2C6, 0x2D1}, {0x2E0, 0x2E4},
@@ -242,5 +243,6 @@ const LowerRange kLower[] = {
     {0x1E900, 0x1E921, 34, 1},
 };
 const size_t kLowerSize = sizeof(kLower) / sizeof(kLower[0]);
+// clang-format on
 
 }  // namespace ofapt::text::tables

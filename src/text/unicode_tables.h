@@ -20,15 +20,15 @@ struct LowerRange {
   uint8_t stride;
 };
 
-extern const CodePointRange kLetter[];       // \p{L}
+extern const CodePointRange kLetter[];  // \p{L}
 extern const size_t kLetterSize;
-extern const CodePointRange kNumber[];       // \p{N}
+extern const CodePointRange kNumber[];  // \p{N}
 extern const size_t kNumberSize;
-extern const CodePointRange kWhiteSpace[];   // Unicode White_Space (\s of the regex module)
+extern const CodePointRange kWhiteSpace[];  // Unicode White_Space (\s of the regex module)
 extern const size_t kWhiteSpaceSize;
 extern const CodePointRange kPythonSpace[];  // str.isspace() (\s of Python's re)
 extern const size_t kPythonSpaceSize;
-extern const LowerRange kLower[];            // str.lower(), one-code-point results
+extern const LowerRange kLower[];  // str.lower(), one-code-point results
 extern const size_t kLowerSize;
 
 }  // namespace ofapt::text::tables
