@@ -46,3 +46,20 @@ class OfaModelImpl : public torch::nn::Module {
 TORCH_MODULE(OfaModel);
 
 }  // namespace ofapt
+
+namespace ofapt {
+
+// Selects batch rows of every prefix tensor (beam expansion and reordering).
+inline PromptKV index_select_rows(const PromptKV& prompt, const torch::Tensor& rows) {
+  auto select = [&](const std::vector<PrefixKV>& layers) {
+    std::vector<PrefixKV> out;
+    out.reserve(layers.size());
+    for (const auto& layer : layers) {
+      out.push_back({layer.key.index_select(0, rows), layer.value.index_select(0, rows)});
+    }
+    return out;
+  };
+  return {select(prompt.encoder), select(prompt.decoder)};
+}
+
+}  // namespace ofapt
