@@ -64,8 +64,6 @@ torch::Tensor OfaEncoderImpl::image_relative_bias(int64_t layer, int64_t h, int6
   auto& bucket = image_buckets_[{h, w}];
   if (!bucket.defined()) {
     const int64_t side = config_.image_bucket_size;
-    OFAPT_CHECK(h <= side && w <= side, ErrorKind::kInput, "image patch grid ", h, "x", w, " exceeds the ", side,
-                "x", side, " position canvas (image size at most ", side * 16, " px)");
     auto ids = image_position_ids(h, w, side);
     bucket = make_image_bucket_position(side).index_select(0, ids).index_select(1, ids);
   }
@@ -104,6 +102,9 @@ EncoderOutput OfaEncoderImpl::forward(const EncoderInput& input, const std::vect
     grid_h = features.size(2);
     grid_w = features.size(3);
     patches = grid_h * grid_w;
+    const int64_t side = config_.image_bucket_size;
+    OFAPT_CHECK(grid_h <= side && grid_w <= side, ErrorKind::kInput, "image patch grid ", grid_h, "x", grid_w,
+                " exceeds the ", side, "x", side, " position canvas (image size at most ", side * 16, " px)");
     auto image = image_proj_(features.flatten(2).transpose(1, 2));
     if (embed_scale != 1.0) image = image * embed_scale;
     if (type_embedding_) image = image + type_embedding_->weight[1];
