@@ -18,17 +18,16 @@ namespace {
 // Tensor bytes are copied to and from memory as they are; safetensors is little-endian.
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "safetensors I/O assumes a little-endian host");
 
-constexpr size_t kLengthBytes = 8;    // the u64 header length in front of the JSON
-constexpr int kMaxHeaderDepth = 4;    // {name: {"shape": [..]}} nests 3 deep; more is not a header
+constexpr size_t kLengthBytes = 8;  // the u64 header length in front of the JSON
+constexpr int kMaxHeaderDepth = 4;  // {name: {"shape": [..]}} nests 3 deep; more is not a header
 
 struct DtypeName {
   const char* name;
   at::ScalarType type;
 };
-constexpr DtypeName kDtypes[] = {{"F32", at::kFloat}, {"F16", at::kHalf}, {"BF16", at::kBFloat16},
-                                 {"F64", at::kDouble}, {"I64", at::kLong},  {"I32", at::kInt},
-                                 {"I16", at::kShort},  {"I8", at::kChar},   {"U8", at::kByte},
-                                 {"BOOL", at::kBool}};
+constexpr DtypeName kDtypes[] = {{"F32", at::kFloat}, {"F16", at::kHalf}, {"BF16", at::kBFloat16}, {"F64", at::kDouble},
+                                 {"I64", at::kLong},  {"I32", at::kInt},  {"I16", at::kShort},     {"I8", at::kChar},
+                                 {"U8", at::kByte},   {"BOOL", at::kBool}};
 
 // One tensor as the header describes it.
 struct Entry {
@@ -161,7 +160,7 @@ TensorMap read_safetensors(const std::string& path, std::map<std::string, std::s
   OFAPT_CHECK(header_bytes <= kSafetensorsMaxHeaderBytes, ErrorKind::kFormat, path, ": header length ", header_bytes,
               " exceeds the limit of ", kSafetensorsMaxHeaderBytes, " bytes");
   OFAPT_CHECK(header_bytes <= file.size() - kLengthBytes, ErrorKind::kFormat, path, ": header length ", header_bytes,
-              " runs past the end of the file (", file.size(), " bytes)");
+              " runs past the end of the file (", file.size(), " bytes, ", kLengthBytes, " of them the length)");
   const char* header_begin = file.data() + kLengthBytes;
   const nlohmann::json header = parse_header(header_begin, header_begin + header_bytes, path);
   OFAPT_CHECK(header.is_object(), ErrorKind::kFormat, path, ": header is not a JSON object");
