@@ -30,6 +30,21 @@ OfaTokenizer fairseq_tokenizer(const std::string& bpe_dir, const std::string& di
   return OfaTokenizer(std::move(bpe), std::move(vocabulary), std::move(gpt2));
 }
 
+// vocab.json, plus added_tokens.json where save_pretrained put tokens added with add_tokens.
+TokenVocabulary hf_vocabulary(const std::string& model_dir) {
+  const std::string vocab_path = join_path(model_dir, "vocab.json");
+  TokenVocabulary vocab = TokenVocabulary::load_json(vocab_path);
+  if (!has(model_dir, "added_tokens.json")) return vocab;
+  const std::string added_path = join_path(model_dir, "added_tokens.json");
+  std::vector<std::pair<std::string, int64_t>> entries(vocab.ids().begin(), vocab.ids().end());
+  const TokenVocabulary added = TokenVocabulary::load_json(added_path);
+  for (const auto& entry : added.ids()) {
+    // Tokens already in vocab.json keep their id there, as in Hugging Face.
+    if (!vocab.find(entry.first)) entries.push_back(entry);
+  }
+  return TokenVocabulary(entries, str(vocab_path, " + ", added_path));
+}
+
 }  // namespace
 
 std::string default_bpe_dir() {
@@ -45,7 +60,7 @@ OfaTokenizer load_tokenizer(const std::string& model_dir) {
     if (has_pair(model_dir, "vocab.json", "merges.txt")) {
       const std::string vocab_path = join_path(model_dir, "vocab.json");
       auto bpe = std::make_shared<const ByteLevelBpe>(ByteLevelBpe::load(join_path(model_dir, "merges.txt")));
-      OfaVocabulary vocabulary = OfaVocabulary::from_hf_vocab(TokenVocabulary::load_json(vocab_path), vocab_path);
+      OfaVocabulary vocabulary = OfaVocabulary::from_hf_vocab(hf_vocabulary(model_dir), vocab_path);
       // GPT-2 ids are optional here: take encoder.json from beside the model or the BPE directory.
       std::optional<TokenVocabulary> gpt2;
       for (const std::string& dir : {model_dir, fallback}) {

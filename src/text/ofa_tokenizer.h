@@ -56,7 +56,7 @@ class OfaTokenizer {
 };
 
 // Finds the tokenizer files for a model directory, in this order:
-//   1. <model_dir>/vocab.json + merges.txt          (Hugging Face layout; OFATokenizer ids)
+//   1. <model_dir>/vocab.json + merges.txt [+ added_tokens.json]   (Hugging Face layout; OFATokenizer ids)
 //   2. <model_dir>/encoder.json + vocab.bpe [+ dict.txt]   (fairseq layout; identity without dict.txt)
 //   3. <model_dir>/dict.txt with the BPE files of step 4
 //   4. $OFAPT_BPE_DIR, else the build's default (.deps/gpt2-bpe, see scripts/fetch_bpe.sh):

@@ -96,6 +96,16 @@ TEST(LoadTokenizer, PicksHuggingFaceFiles) {
   EXPECT_EQ(tokenizer.code_id(0), 8);
 }
 
+TEST(LoadTokenizer, ReadsAddedTokensJson) {
+  testing::TempDir dir;
+  write_hf_model(dir);
+  write(dir.file("added_tokens.json"), R"({"<code_0>": 8, "<code_1>": 9, "<mask>": 12})");
+  const OfaTokenizer tokenizer = load_tokenizer(dir.path());
+  EXPECT_EQ(tokenizer.code_id(1), 9);
+  EXPECT_EQ(tokenizer.code_id(2), 10);             // appended after the largest id
+  EXPECT_EQ(tokenizer.vocabulary().mask_id(), 7);  // vocab.json wins, as in Hugging Face
+}
+
 TEST(LoadTokenizer, UsesDictTxtBesideTheModelWithDefaultBpeFiles) {
   OFAPT_REQUIRE_GPT2_BPE();
   testing::TempDir dir;
