@@ -38,23 +38,33 @@ struct ModuleSchema {
   std::map<std::string, const void*> group;   // name -> the TensorImpl shared by its group
 };
 
-ModuleSchema schema_of(torch::nn::Module& module) {
+ModuleSchema schema_of(const TensorMap& targets) {
   ModuleSchema schema;
-  auto add = [&](const std::string& name, const at::Tensor& tensor) {
-    if (!tensor.defined()) return;
+  for (const auto& [name, tensor] : targets) {
+    if (!tensor.defined()) continue;
     schema.tensors[name] = tensor;
     schema.group[name] = tensor.unsafeGetTensorImpl();
-  };
-  for (const auto& item : module.named_parameters(/*recurse=*/true)) add(item.key(), item.value());
-  for (const auto& item : module.named_buffers(/*recurse=*/true)) add(item.key(), item.value());
+  }
   return schema;
 }
 
 }  // namespace
 
+TensorMap module_tensors(torch::nn::Module& module) {
+  TensorMap targets;
+  for (const auto& item : module.named_parameters(/*recurse=*/true)) targets[item.key()] = item.value();
+  for (const auto& item : module.named_buffers(/*recurse=*/true)) targets[item.key()] = item.value();
+  return targets;
+}
+
 void apply_state_dict(torch::nn::Module& module, const TensorMap& tensors, const std::string& source,
                       const StateSchemaRules& rules) {
-  const ModuleSchema schema = schema_of(module);
+  apply_tensors(module_tensors(module), tensors, source, rules);
+}
+
+void apply_tensors(const TensorMap& targets, const TensorMap& tensors, const std::string& source,
+                   const StateSchemaRules& rules) {
+  const ModuleSchema schema = schema_of(targets);
   auto ignored = [&](const std::string& key) { return rules.ignore && rules.ignore(key); };
 
   // Pair file keys with module keys: own names first, then aliases.

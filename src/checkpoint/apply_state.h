@@ -36,4 +36,12 @@ struct StateSchemaRules {
 void apply_state_dict(torch::nn::Module& module, const TensorMap& tensors, const std::string& source,
                       const StateSchemaRules& rules = {});
 
+// The same for any set of named target tensors (for example a tuning method's parameters under
+// their file names); the targets are filled in place.
+void apply_tensors(const TensorMap& targets, const TensorMap& tensors, const std::string& source,
+                   const StateSchemaRules& rules = {});
+
+// A module's parameters and defined buffers by name.
+TensorMap module_tensors(torch::nn::Module& module);
+
 }  // namespace ofapt

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "util/error.h"
 #include "util/torch_compat.h"
 
 namespace ofapt {
@@ -22,13 +23,28 @@ torch::Tensor OfaAttentionImpl::split_heads(const torch::Tensor& x) const {
   return x.view({x.size(0), x.size(1), options_.heads, head_dim_}).transpose(1, 2);
 }
 
-torch::Tensor OfaAttentionImpl::project_keys(const torch::Tensor& input) { return split_heads(k_proj_(input)); }
-torch::Tensor OfaAttentionImpl::project_values(const torch::Tensor& input) { return split_heads(v_proj_(input)); }
+void OfaAttentionImpl::attach_delta(const std::string& projection, std::shared_ptr<LinearDelta> delta) {
+  std::shared_ptr<LinearDelta>* slot = projection == "q_proj"   ? &q_delta_
+                                       : projection == "k_proj" ? &k_delta_
+                                       : projection == "v_proj" ? &v_delta_
+                                       : projection == "out_proj" ? &out_delta_
+                                                                  : nullptr;
+  OFAPT_CHECK(slot != nullptr, ErrorKind::kUsage, "attention has no projection '", projection,
+              "' (q_proj, k_proj, v_proj, out_proj)");
+  *slot = std::move(delta);
+}
+
+torch::Tensor OfaAttentionImpl::project_keys(const torch::Tensor& input) {
+  return split_heads(apply_linear(k_proj_, k_delta_, input));
+}
+torch::Tensor OfaAttentionImpl::project_values(const torch::Tensor& input) {
+  return split_heads(apply_linear(v_proj_, v_delta_, input));
+}
 
 torch::Tensor OfaAttentionImpl::forward(const torch::Tensor& query_input, const torch::Tensor& keys,
                                         const torch::Tensor& values, const torch::Tensor& bias,
                                         const PrefixKV& prefix) {
-  auto q = split_heads(q_proj_(query_input) * scaling_);  // q <- q / sqrt(2 hd)
+  auto q = split_heads(apply_linear(q_proj_, q_delta_, query_input) * scaling_);  // q <- q / sqrt(2 hd)
   auto k = keys;
   auto v = values;
   auto mask = bias;
@@ -36,7 +52,18 @@ torch::Tensor OfaAttentionImpl::forward(const torch::Tensor& query_input, const 
     // Prompt columns come first, with zero bias: no position bias and never masked.
     k = torch::cat({prefix.key.to(k.dtype()), k}, 2);
     v = torch::cat({prefix.value.to(v.dtype()), v}, 2);
-    if (mask.defined()) mask = torch::constant_pad_nd(mask, {prefix.key.size(2), 0}, 0.0);
+    const int64_t prompt_length = prefix.key.size(2);
+    if (prefix.padding_bias.defined()) {
+      // [prompt padding | real bias], broadcast to one shape: [B|1, H|1, Tq, P + Tk].
+      auto real = mask.defined() ? mask : torch::zeros({1, 1, q.size(2), keys.size(2)}, q.options());
+      const int64_t rows = std::max(real.size(0), prefix.padding_bias.size(0));
+      const int64_t heads = real.size(1);
+      mask = torch::cat({prefix.padding_bias.to(real.dtype()).expand({rows, heads, q.size(2), prompt_length}),
+                         real.expand({rows, heads, q.size(2), keys.size(2)})},
+                        3);
+    } else if (mask.defined()) {
+      mask = torch::constant_pad_nd(mask, {prompt_length, 0}, 0.0);
+    }
   }
   const double dropout = is_training() ? options_.dropout : 0.0;
   c10::optional<torch::Tensor> additive = mask.defined() ? c10::optional<torch::Tensor>(mask.to(q.dtype()))
@@ -44,7 +71,7 @@ torch::Tensor OfaAttentionImpl::forward(const torch::Tensor& query_input, const 
   auto out = tc::sdpa_unscaled(q, k, v, additive, dropout);  // softmax(q k^T + bias) v: [B,H,Tq,hd]
   if (c_attn_.defined()) out = out * c_attn_.view({1, -1, 1, 1});
   out = out.transpose(1, 2).reshape({query_input.size(0), query_input.size(1), options_.embed_dim});
-  return out_proj_(out);
+  return apply_linear(out_proj_, out_delta_, out);
 }
 
 }  // namespace ofapt

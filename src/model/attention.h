@@ -5,13 +5,22 @@
 
 #include <torch/torch.h>
 
+#include <map>
+#include <memory>
+#include <string>
+
+#include "model/layer_hooks.h"
+
 namespace ofapt {
 
 // Prompt keys/values for one attention layer, already in per-head space: [B, H, P, hd] each.
 // They bypass k_proj/v_proj, get no position bias and are never masked.
+// Rows whose prompt is shorter than P (a mixed batch from a prompt bank) carry an additive
+// padding_bias [B, 1, 1, P] that is -inf on their unused columns.
 struct PrefixKV {
   torch::Tensor key;
   torch::Tensor value;
+  torch::Tensor padding_bias;  // undefined: every prompt column is used by every row
   bool defined() const { return key.defined(); }
 };
 
@@ -36,6 +45,9 @@ class OfaAttentionImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& query_input, const torch::Tensor& keys, const torch::Tensor& values,
                         const torch::Tensor& bias, const PrefixKV& prefix = {});
 
+  // Attaches a delta to one of q_proj, k_proj, v_proj, out_proj (nullptr detaches).
+  void attach_delta(const std::string& projection, std::shared_ptr<LinearDelta> delta);
+
   int64_t heads() const { return options_.heads; }
   int64_t head_dim() const { return head_dim_; }
 
@@ -47,6 +59,7 @@ class OfaAttentionImpl : public torch::nn::Module {
   double scaling_;
   torch::nn::Linear q_proj_{nullptr}, k_proj_{nullptr}, v_proj_{nullptr}, out_proj_{nullptr};
   torch::Tensor c_attn_;
+  std::shared_ptr<LinearDelta> q_delta_, k_delta_, v_delta_, out_delta_;
 };
 TORCH_MODULE(OfaAttention);
 

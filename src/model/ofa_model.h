@@ -55,7 +55,12 @@ inline PromptKV index_select_rows(const PromptKV& prompt, const torch::Tensor& r
     std::vector<PrefixKV> out;
     out.reserve(layers.size());
     for (const auto& layer : layers) {
-      out.push_back({layer.key.index_select(0, rows), layer.value.index_select(0, rows)});
+      if (!layer.defined()) {
+        out.push_back(layer);
+        continue;
+      }
+      auto bias = layer.padding_bias.defined() ? layer.padding_bias.index_select(0, rows) : torch::Tensor();
+      out.push_back({layer.key.index_select(0, rows), layer.value.index_select(0, rows), bias});
     }
     return out;
   };

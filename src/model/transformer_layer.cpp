@@ -1,6 +1,7 @@
 #include "model/transformer_layer.h"
 
 #include "model/drop_path.h"
+#include "util/error.h"
 
 namespace ofapt {
 namespace {
@@ -39,10 +40,26 @@ torch::Tensor LayerBase::residual(const torch::Tensor& x, const torch::Tensor& b
 }
 
 torch::Tensor LayerBase::feed_forward(const torch::Tensor& x) {
-  auto h = torch::gelu(fc1_(final_layer_norm_(x)));
+  auto h = torch::gelu(apply_linear(fc1_, fc1_delta_, final_layer_norm_(x)));
   h = torch::dropout(h, config_.activation_dropout, is_training());
   if (ffn_layer_norm_) h = ffn_layer_norm_(h);
-  return residual(x, fc2_(h));
+  auto branch = torch::dropout(apply_linear(fc2_, fc2_delta_, h), config_.dropout, is_training());
+  if (adapter_) branch = adapter_->adapt(branch);  // Houlsby adapter before the residual add (ofa-spec 9.9)
+  return x + drop_path(branch, drop_path_rate_, is_training());
+}
+
+void LayerBase::attach_delta(const std::string& linear, std::shared_ptr<LinearDelta> delta) {
+  if (linear == "fc1" || linear == "fc2") {
+    (linear == "fc1" ? fc1_delta_ : fc2_delta_) = std::move(delta);
+    return;
+  }
+  const auto dot = linear.find('.');
+  const std::string owner = linear.substr(0, dot);
+  auto child = named_children().find(owner);
+  auto* attention = child != nullptr ? (*child)->as<OfaAttention>() : nullptr;
+  OFAPT_CHECK(dot != std::string::npos && attention != nullptr, ErrorKind::kUsage, "layer has no linear '", linear,
+              "' (fc1, fc2, self_attn.q_proj, cross_attn.v_proj, ...)");
+  attention->attach_delta(linear.substr(dot + 1), std::move(delta));
 }
 
 EncoderLayerImpl::EncoderLayerImpl(const OfaConfig& config, double drop_path_rate)

@@ -5,7 +5,11 @@
 
 #include <torch/torch.h>
 
+#include <memory>
+#include <string>
+
 #include "model/attention.h"
+#include "model/layer_hooks.h"
 #include "model/ofa_config.h"
 
 namespace ofapt {
@@ -19,6 +23,12 @@ struct LayerCache {
 
 // The parts every layer shares: the FFN block and the residual with dropout and drop path.
 class LayerBase : public torch::nn::Module {
+ public:
+  // Tuning attachment points (model/layer_hooks.h). `linear` is "fc1", "fc2" or
+  // "<self_attn|cross_attn>.<q_proj|k_proj|v_proj|out_proj>"; nullptr detaches.
+  void attach_delta(const std::string& linear, std::shared_ptr<LinearDelta> delta);
+  void attach_adapter(std::shared_ptr<BranchAdapter> adapter) { adapter_ = std::move(adapter); }
+
  protected:
   LayerBase(const OfaConfig& config, int64_t ffn_dim, double drop_path_rate);
 
@@ -30,6 +40,8 @@ class LayerBase : public torch::nn::Module {
   double drop_path_rate_;
   torch::nn::Linear fc1_{nullptr}, fc2_{nullptr};
   torch::nn::LayerNorm ffn_layer_norm_{nullptr}, final_layer_norm_{nullptr};
+  std::shared_ptr<LinearDelta> fc1_delta_, fc2_delta_;
+  std::shared_ptr<BranchAdapter> adapter_;
 };
 
 class EncoderLayerImpl : public LayerBase {

@@ -1,0 +1,126 @@
+#include "tuning/prefix_tuning.h"
+
+#include <cstdlib>
+
+#include "util/error.h"
+
+namespace ofapt {
+namespace {
+
+// "all", "i" or "i-j" -> [first, last] within [0, layers).
+std::pair<int64_t, int64_t> parse_layer_range(const std::string& text, int64_t layers) {
+  if (text == "all") return {0, layers - 1};
+  const auto dash = text.find('-');
+  char* end = nullptr;
+  const int64_t first = std::strtoll(text.substr(0, dash).c_str(), &end, 10);
+  bool ok = end != nullptr && *end == '\0' && !text.empty();
+  int64_t last = first;
+  if (dash != std::string::npos) {
+    last = std::strtoll(text.substr(dash + 1).c_str(), &end, 10);
+    ok = ok && end != nullptr && *end == '\0' && dash + 1 < text.size();
+  }
+  OFAPT_CHECK(ok, ErrorKind::kUsage, "tuning spec prompt: layers='", text, "' is not all, i or i-j");
+  OFAPT_CHECK(0 <= first && first <= last && last < layers, ErrorKind::kUsage, "tuning spec prompt: layers=", text,
+              " is outside the model's layers 0-", layers - 1);
+  return {first, last};
+}
+
+}  // namespace
+
+PrefixTuning::PrefixTuning(SpecReader spec, const OfaConfig& config) : TuningMethod("prompt"), config_(config) {
+  const int64_t length = spec.integer("length", 64, 1, 4096);
+  const std::string depth = spec.choice("depth", "both", {"encoder", "decoder", "both"});
+  const std::string layers = spec.text("layers", "all");
+  const bool mlp = spec.choice("reparam", "none", {"none", "mlp"}) == "mlp";
+  const int64_t hidden = mlp ? spec.integer("hidden", 2 * config.d_model, 1, 1 << 20) : 0;
+  dropout_ = spec.number("dropout", 0.2, 0.0, 0.99);
+  const double init_std = spec.number("init_std", 0.02, 0.0, 10.0);
+
+  auto build_stack = [&](const std::string& stack, int64_t stack_layers, int64_t heads) {
+    PromptStackOptions options;
+    options.enabled = depth == "both" || depth == stack;
+    if (!options.enabled) return std::make_pair(options, PromptEncoder{nullptr});
+    // A per-stack length is spelled out only when given, so the canonical spec stays short.
+    if (spec.has(stack + "_length")) options.length = spec.integer(stack + "_length", length, 1, 4096);
+    else options.length = length;
+    std::tie(options.first_layer, options.last_layer) = parse_layer_range(layers, stack_layers);
+    PromptEncoderOptions encoder_options;
+    encoder_options.length = options.length;
+    encoder_options.layers = options.last_layer - options.first_layer + 1;
+    encoder_options.embed_dim = config.d_model;
+    encoder_options.heads = heads;
+    encoder_options.mlp = mlp;
+    encoder_options.mlp_hidden = hidden;
+    encoder_options.init_std = init_std;
+    return std::make_pair(options, PromptEncoder(register_module(stack + "_prompt_encoder", PromptEncoder(encoder_options))));
+  };
+  std::tie(encoder_, encoder_prompt_encoder_) = build_stack("encoder", config.encoder_layers,
+                                                            config.encoder_attention_heads);
+  std::tie(decoder_, decoder_prompt_encoder_) = build_stack("decoder", config.decoder_layers,
+                                                            config.decoder_attention_heads);
+  spec.finish();
+  set_spec(spec.canonical());
+
+  // The exported file holds plain tables: the same spec without the MLP.
+  TuningSpec exported = TuningSpec::parse(spec.canonical());
+  exported.options["reparam"] = "none";
+  exported.options.erase("hidden");
+  export_spec_ = exported.to_string();
+}
+
+void PrefixTuning::attach(OfaModel model) {
+  model_ = std::move(model);
+  freeze_model();  // ofa-spec 9.7: everything but the prompt encoders
+  to(model_->parameters().front().device());
+}
+
+const PromptStackOptions& PrefixTuning::stack_options(const std::string& stack) const {
+  return stack == "encoder" ? encoder_ : decoder_;
+}
+
+int64_t PrefixTuning::heads(const std::string& stack) const {
+  return stack == "encoder" ? config_.encoder_attention_heads : config_.decoder_attention_heads;
+}
+
+torch::Tensor PrefixTuning::table(const std::string& stack) {
+  auto& encoder = stack == "encoder" ? encoder_prompt_encoder_ : decoder_prompt_encoder_;
+  return encoder.is_empty() ? torch::Tensor() : encoder->table();
+}
+
+std::vector<PrefixKV> PrefixTuning::stack_prompt(const std::string& stack, int64_t batch_size) {
+  const PromptStackOptions& options = stack_options(stack);
+  if (!options.enabled) return {};
+  auto tables = table(stack).unsqueeze(0).expand({batch_size, -1, -1});  // [B, P, 2·L·d]
+  auto prompted = split_prompt_table(tables, options.last_layer - options.first_layer + 1, heads(stack), dropout_,
+                                     is_training());
+  const int64_t stack_layers = stack == "encoder" ? config_.encoder_layers : config_.decoder_layers;
+  std::vector<PrefixKV> all(stack_layers);  // unprompted layers stay undefined
+  for (size_t i = 0; i < prompted.size(); ++i) all[options.first_layer + i] = prompted[i];
+  return all;
+}
+
+PromptKV PrefixTuning::prompt(int64_t batch_size) {
+  return {stack_prompt("encoder", batch_size), stack_prompt("decoder", batch_size)};
+}
+
+TensorMap PrefixTuning::trainable_tensors() {
+  TensorMap out;
+  // File names are the reference's: encoder.encoder_prompt_encoder.embedding.weight, ...
+  for (const auto& item : named_parameters()) {
+    const std::string& name = item.key();
+    out[(name.rfind("encoder_", 0) == 0 ? "encoder." : "decoder.") + name] = item.value();
+  }
+  return out;
+}
+
+TensorMap PrefixTuning::export_tensors() {
+  torch::NoGradGuard no_grad;
+  TensorMap out;
+  for (const std::string stack : {"encoder", "decoder"}) {
+    auto folded = table(stack);
+    if (folded.defined()) out[stack + "." + stack + "_prompt_encoder.embedding.weight"] = folded.detach().clone();
+  }
+  return out;
+}
+
+}  // namespace ofapt

@@ -1,0 +1,53 @@
+// Prompt (prefix) tuning, OFA-PT (ofa-spec 9): the whole model is frozen; per-layer key/value
+// prompts enter the self-attention of the prompted layers of the encoder and/or decoder.
+//
+// Spec: prompt:length=64,depth=both,layers=all,reparam=none,hidden=2d,dropout=0.2,init_std=0.02
+//   length            P for both stacks; encoder_length / decoder_length override per stack
+//   depth             encoder | decoder | both
+//   layers            "all", "i" or "i-j" (inclusive): which layers of each prompted stack get prompts
+//   reparam           none (plain table [P, 2·L·d]) | mlp (embedding [P,d] + MLP; folded at export)
+//   hidden            MLP width (default 2·d as the reference)
+//   dropout           dropout on the prompt K/V during training (reference 0.2)
+//   init_std          N(0, std) initialisation (reference 0.02)
+#pragma once
+
+#include "tuning/prompt_encoder.h"
+#include "tuning/tuning_method.h"
+#include "tuning/tuning_spec.h"
+
+namespace ofapt {
+
+struct PromptStackOptions {
+  bool enabled = false;
+  int64_t length = 64;
+  int64_t first_layer = 0;  // prompted layers first..last (inclusive)
+  int64_t last_layer = -1;
+};
+
+class PrefixTuning : public TuningMethod {
+ public:
+  // Reads its options from `spec` (the model config decides layer counts, width and heads).
+  PrefixTuning(SpecReader spec, const OfaConfig& config);
+
+  void attach(OfaModel model) override;
+  PromptKV prompt(int64_t batch_size) override;
+  TensorMap trainable_tensors() override;
+  TensorMap export_tensors() override;
+  std::string export_spec() const override { return export_spec_; }
+
+  // Folded per-stack tables [P, 2·L·d] (undefined for an unprompted stack), for the prompt bank.
+  torch::Tensor table(const std::string& stack);
+  const PromptStackOptions& stack_options(const std::string& stack) const;
+  int64_t heads(const std::string& stack) const;
+
+ private:
+  std::vector<PrefixKV> stack_prompt(const std::string& stack, int64_t batch_size);
+
+  OfaConfig config_;
+  PromptStackOptions encoder_, decoder_;
+  double dropout_;
+  std::string export_spec_;
+  PromptEncoder encoder_prompt_encoder_{nullptr}, decoder_prompt_encoder_{nullptr};
+};
+
+}  // namespace ofapt

@@ -1,0 +1,41 @@
+#include "tuning/prompt_encoder.h"
+
+namespace ofapt {
+
+PromptEncoderImpl::PromptEncoderImpl(const PromptEncoderOptions& options) : options_(options) {
+  const int64_t width = 2 * options.layers * options.embed_dim;
+  embedding_ = register_module("embedding",
+                               torch::nn::Embedding(options.length, options.mlp ? options.embed_dim : width));
+  if (options.mlp) {
+    trans_ = register_module("trans", torch::nn::Sequential(torch::nn::Linear(options.embed_dim, options.mlp_hidden),
+                                                            torch::nn::ReLU(),
+                                                            torch::nn::Linear(options.mlp_hidden, width)));
+  }
+  // The reference initialises every Linear/Embedding as BERT does: N(0, 0.02), zero biases.
+  torch::NoGradGuard no_grad;
+  for (auto& parameter : named_parameters()) {
+    if (parameter.key().find("bias") != std::string::npos) {
+      parameter.value().zero_();
+    } else {
+      parameter.value().normal_(0.0, options.init_std);
+    }
+  }
+}
+
+torch::Tensor PromptEncoderImpl::table() {
+  return trans_ ? trans_->forward(embedding_->weight) : embedding_->weight;
+}
+
+std::vector<PrefixKV> split_prompt_table(const torch::Tensor& tables, int64_t layers, int64_t heads, double dropout,
+                                         bool training) {
+  const int64_t batch = tables.size(0), length = tables.size(1);
+  const int64_t head_dim = tables.size(2) / (2 * layers * heads);
+  auto kv = tables.view({batch, length, 2 * layers, heads, head_dim});
+  kv = torch::dropout(kv, dropout, training).permute({2, 0, 3, 1, 4});  // [2L, B, H, P, hd]
+  std::vector<PrefixKV> prefixes;
+  prefixes.reserve(layers);
+  for (int64_t i = 0; i < layers; ++i) prefixes.push_back({kv[2 * i], kv[2 * i + 1], {}});
+  return prefixes;
+}
+
+}  // namespace ofapt

@@ -1,0 +1,48 @@
+// One stack's prompt generator (ofa-spec 9.2): P rows of per-layer key/value prefixes,
+//   reparam "none": table = embedding                         [P, 2·L·d]
+//   reparam "mlp":  table = trans(embedding), trans = Linear(d, h) -> ReLU -> Linear(h, 2·L·d)
+// A row is laid out [layer0-K | layer0-V | layer1-K | ...], each d-block head-major, as the reference
+// stores it; names (embedding.weight, trans.0.*, trans.2.*) are the reference's.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include "model/attention.h"
+
+namespace ofapt {
+
+struct PromptEncoderOptions {
+  int64_t length = 64;        // P
+  int64_t layers = 1;         // L: prompted layers of the stack
+  int64_t embed_dim = 256;    // d
+  int64_t heads = 4;          // H
+  bool mlp = false;           // reparameterize through the MLP
+  int64_t mlp_hidden = 512;   // h (reference: 2·d)
+  double init_std = 0.02;     // N(0, std) for every weight, zero biases (the reference's BERT init)
+};
+
+class PromptEncoderImpl : public torch::nn::Module {
+ public:
+  explicit PromptEncoderImpl(const PromptEncoderOptions& options);
+
+  // [P, 2·L·d]; with the MLP this is the folded table a tuned-task file stores.
+  torch::Tensor table();
+
+  const PromptEncoderOptions& options() const { return options_; }
+
+ private:
+  PromptEncoderOptions options_;
+  torch::nn::Embedding embedding_{nullptr};
+  torch::nn::Sequential trans_{nullptr};
+};
+TORCH_MODULE(PromptEncoder);
+
+// Splits a batch of tables [B, P, 2·L·d] into L prefixes [B, H, P, hd] after dropout on the K/V
+// (ofa-spec 9.2: view [B,P,2L,H,hd] -> dropout -> permute [2L,B,H,P,hd] -> pairs (K, V)).
+std::vector<PrefixKV> split_prompt_table(const torch::Tensor& tables, int64_t layers, int64_t heads, double dropout,
+                                         bool training);
+
+}  // namespace ofapt
