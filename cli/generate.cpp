@@ -52,7 +52,7 @@ int run(GenerateOptions& options) {
   if (!options.prefix_ids.empty()) {
     prefix = torch::tensor(parse_id_list(options.prefix_ids, "--prefix-ids"), torch::kLong).unsqueeze(0);
   }
-  auto hypotheses = generate(loaded.model, input, options.generation, {}, prefix);
+  auto hypotheses = generate(loaded.model, input, options.generation, loaded.prompt(1), prefix);
   std::unique_ptr<text::OfaTokenizer> tokenizer;
   try {
     tokenizer = std::make_unique<text::OfaTokenizer>(text::load_tokenizer(loaded.contents.directory));

@@ -3,6 +3,7 @@
 #include "image/decode.h"
 #include "model/model_inputs.h"
 #include "text/ofa_tokenizer.h"
+#include "tuning/tuned_task_file.h"
 #include "util/error.h"
 
 namespace ofapt::cli {
@@ -15,6 +16,12 @@ void add_model_options(CLI::App& app, ModelInputOptions& options) {
   app.add_option("--image-size", options.image_size, "Resize the image to S x S (bicubic, as Pillow)");
   app.add_option("--source-ids", options.source_ids, "Source token ids, e.g. \"0 523 2\"");
   app.add_option("--source", options.source, "Source text (tokenised as [bos] text [eos])");
+  app.add_option("--tuned", options.tuned, "Tuned-task directory (from ofapt tune) applied to the model");
+}
+
+std::shared_ptr<TuningMethod> load_tuned_option(const std::string& directory, OfaModel model) {
+  if (directory.empty()) return nullptr;
+  return load_tuned_task(read_tuned_task(directory), std::move(model));
 }
 
 std::vector<int64_t> encode_sentence(const std::string& model_dir, const std::string& text) {
@@ -36,6 +43,7 @@ LoadedInputs load_inputs(const ModelInputOptions& options) {
   read_options.use_ema = options.use_ema;
   loaded.contents = read_checkpoint(options.model, read_options);
   loaded.model = build_model(loaded.contents);
+  loaded.method = load_tuned_option(options.tuned, loaded.model);
   if (!options.image.empty()) {
     const RgbImage image = read_image(options.image);
     int64_t size = options.image_size;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "checkpoint/model_files.h"
+#include "tuning/tuning_method.h"
 
 namespace ofapt::cli {
 
@@ -17,6 +18,7 @@ struct ModelInputOptions {
   int64_t image_size = 0;   // resize to S x S (0 = the image's own size; it must be square)
   std::string source_ids;   // "0 ... 2"
   std::string source;       // text, encoded as [bos] + BPE(text) + [eos]
+  std::string tuned;        // tuned-task directory (adapter_config.json + adapter_model.safetensors)
 };
 
 void add_model_options(CLI::App& app, ModelInputOptions& options);
@@ -26,7 +28,14 @@ struct LoadedInputs {
   OfaModel model{nullptr};
   torch::Tensor image;                // [3, S, S] or undefined
   std::vector<int64_t> source_ids;
+  std::shared_ptr<TuningMethod> method;  // the tuned task, when --tuned was given
+
+  // The tuned task's prompt for `rows` rows (empty without one).
+  PromptKV prompt(int64_t rows) const { return method ? method->prompt(rows) : PromptKV{}; }
 };
+
+// Loads --tuned onto `model` (checking the base fingerprint); nullptr when no directory is given.
+std::shared_ptr<TuningMethod> load_tuned_option(const std::string& directory, OfaModel model);
 
 // Loads the model and resolves the image and the source (ids, or text through the model's tokenizer).
 LoadedInputs load_inputs(const ModelInputOptions& options);

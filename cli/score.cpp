@@ -45,6 +45,7 @@ int run_batch(const ScoreOptions& options) {
                                     : options.batch.substr(0, options.batch.find_last_of('/'));
   auto contents = read_checkpoint(options.inputs.model, {options.inputs.use_ema});
   auto model = build_model(contents);
+  auto method = load_tuned_option(options.inputs.tuned, model);
   std::ifstream in(options.batch);
   OFAPT_CHECK(in.good(), ErrorKind::kIo, options.batch, ": cannot open");
   std::vector<ScoringExample> examples;
@@ -72,7 +73,8 @@ int run_batch(const ScoreOptions& options) {
     example.target_ids = ids_field(line, "target_ids", "target", contents.directory, where);
     examples.push_back(std::move(example));
   }
-  for (const auto& logprobs : score_targets(model, examples)) {
+  const PromptKV prompt = method ? method->prompt(static_cast<int64_t>(examples.size())) : PromptKV{};
+  for (const auto& logprobs : score_targets(model, examples, prompt)) {
     std::cout << nlohmann::json{{"token_logprobs", logprobs}}.dump() << "\n";
   }
   return 0;
@@ -86,7 +88,7 @@ int run(const ScoreOptions& options) {
   ScoringExample example{loaded.image, loaded.source_ids,
                          options.target_ids.empty() ? encode_sentence(loaded.contents.directory, options.target)
                                                     : parse_id_list(options.target_ids, "--target-ids")};
-  auto logprobs = score_targets(loaded.model, {example});
+  auto logprobs = score_targets(loaded.model, {example}, loaded.prompt(1));
   std::cout << nlohmann::json{{"token_logprobs", logprobs[0]}}.dump() << "\n";
   return 0;
 }

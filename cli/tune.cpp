@@ -1,0 +1,119 @@
+// ofapt tune: train a tuning method (prompt, adapter, bitfit, lora, finetune) on a frozen model.
+#include <iostream>
+
+#include "checkpoint/model_files.h"
+#include "cli/command.h"
+#include "data/seq2seq_tsv.h"
+#include "train/trainer.h"
+#include "tuning/make_method.h"
+#include "util/error.h"
+#include "util/threading.h"
+
+namespace ofapt::cli {
+namespace {
+
+struct TuneOptions {
+  std::string model;
+  bool use_ema = false;
+  std::string spec = "prompt";
+  std::string train_file, valid_file;
+  TsvReadOptions tsv;
+  TrainerOptions trainer;
+  SequenceValidatorOptions validation;
+};
+
+int run(TuneOptions& options) {
+  configure_cpu_threads();
+  CheckpointReadOptions read_options;
+  read_options.use_ema = options.use_ema;
+  const CheckpointContents contents = read_checkpoint(options.model, read_options);
+  OfaModel model = build_model(contents);
+  model->to(torch::Device(options.trainer.device));
+
+  const text::OfaTokenizer tokenizer = text::load_tokenizer(contents.directory);
+  OFAPT_CHECK(tokenizer.size() == model->config().vocab_size, ErrorKind::kSchema, "the tokenizer found for ",
+              options.model, " has ", tokenizer.size(), " ids, the model ", model->config().vocab_size);
+  TsvReadReport train_report, valid_report;
+  auto train = read_seq2seq_tsv(options.train_file, tokenizer, options.tsv, &train_report);
+  std::unique_ptr<ExampleList> valid;
+  if (!options.valid_file.empty()) valid = read_seq2seq_tsv(options.valid_file, tokenizer, options.tsv, &valid_report);
+  for (const auto* report : {&train_report, &valid_report}) {
+    for (const auto& problem : report->problems) std::cerr << "skipped " << problem << "\n";
+  }
+
+  torch::manual_seed(options.trainer.seed);  // the method's initialisation
+  auto method = attach_method(options.spec, model);
+  std::cerr << "tuning " << method->spec() << ": " << method->trainable_parameter_count() << " of "
+            << method->total_parameter_count() << " parameters train ("
+            << 100.0 * method->trainable_parameter_count() / method->total_parameter_count() << "%)\n";
+
+  SequenceValidator validator(options.validation);
+  const nlohmann::json run_info = {{"base_model_path", options.model},
+                                   {"train_file", options.train_file},
+                                   {"valid_file", options.valid_file},
+                                   {"train_rows_skipped", train_report.skipped},
+                                   {"valid_rows_skipped", valid_report.skipped},
+                                   {"image_size", options.tsv.image_size}};
+  const TrainSummary summary =
+      train_method(*method, *train, valid.get(), valid ? &validator : nullptr, options.trainer, run_info);
+  std::cout << nlohmann::json{{"steps", summary.steps},
+                              {"resumed_from", summary.resumed_from},
+                              {"skipped_steps", summary.skipped_steps},
+                              {"first_loss", summary.first_loss},
+                              {"last_loss", summary.last_loss},
+                              {"best_step", summary.best_step},
+                              {"best_metric", summary.best_metric},
+                              {"seconds", summary.seconds},
+                              {"output", options.trainer.output_dir}}
+                   .dump()
+            << "\n";
+  return 0;
+}
+
+OFAPT_COMMAND("tune", "Train a prompt (or adapter, bitfit, lora, finetune) on a TSV task; resumable", [](CLI::App& app) {
+  auto options = std::make_shared<TuneOptions>();
+  auto& t = options->trainer;
+  options->tsv.image_size = 256;
+  app.add_option("--model", options->model, "Base checkpoint (directory or file)")->required();
+  app.add_flag("--ema", options->use_ema, "Load the EMA weights of a fairseq checkpoint");
+  app.add_option("--method", options->spec, "Tuning spec, e.g. prompt:length=64,depth=both (docs/tuning.md)")
+      ->capture_default_str();
+  app.add_option("--train", options->train_file, "Training TSV: id, base64 image, source, target")->required();
+  app.add_option("--valid", options->valid_file, "Validation TSV (same columns)");
+  app.add_option("--output", t.output_dir, "Output directory (log, checkpoint, best/, final/)")->required();
+  app.add_option("--image-size", options->tsv.image_size, "Resize images to S x S")->capture_default_str();
+  app.add_option("--max-source-tokens", options->tsv.max_source_tokens)->capture_default_str();
+  app.add_option("--max-target-tokens", options->tsv.max_target_tokens)->capture_default_str();
+  app.add_flag("--skip-bad-rows", options->tsv.skip_bad_rows, "Report and skip malformed rows instead of stopping");
+  app.add_option("--steps", t.max_steps, "Updates to train (0 = --epochs over the data)")->capture_default_str();
+  app.add_option("--epochs", t.max_epochs)->capture_default_str();
+  app.add_option("--batch-size", t.batch_size, "Rows per micro-batch")->capture_default_str();
+  app.add_option("--update-freq", t.update_freq, "Micro-batches accumulated per update")->capture_default_str();
+  app.add_option("--lr", t.learning_rate, "Peak learning rate (0 = the method's default: prompt 3e-2, "
+                                          "finetune 5e-5, others 1e-3)")->capture_default_str();
+  app.add_option("--end-lr", t.end_learning_rate)->capture_default_str();
+  app.add_option("--warmup-ratio", t.warmup_ratio)->capture_default_str();
+  app.add_option("--warmup-steps", t.warmup_steps, "Overrides --warmup-ratio when >= 0")->capture_default_str();
+  app.add_option("--weight-decay", t.weight_decay)->capture_default_str();
+  app.add_option("--clip-norm", t.clip_norm, "0 = no clipping")->capture_default_str();
+  app.add_option("--label-smoothing", t.label_smoothing)->capture_default_str();
+  app.add_option("--seed", t.seed)->capture_default_str();
+  app.add_option("--log-every", t.log_every)->capture_default_str();
+  app.add_option("--valid-every", t.valid_every, "0 = validate at the end only")->capture_default_str();
+  app.add_option("--save-every", t.save_every)->capture_default_str();
+  app.add_flag_function("--no-feature-cache", [&t](int64_t) { t.feature_cache = false; },
+                        "Run the frozen ResNet on every step instead of caching its features");
+  app.add_option("--feature-cache-mb", t.feature_cache_mb)->capture_default_str();
+  app.add_option("--device", t.device, "cpu or cuda[:i]")->capture_default_str();
+  app.add_flag_function("--fp32", [&t](int64_t) { t.bf16 = false; }, "No bf16 autocast on CUDA");
+  app.add_flag("--quiet", t.quiet, "No progress lines");
+  auto& v = options->validation;
+  v.generation.beam_size = 5;
+  app.add_option("--valid-metric", v.metric, "exact_match or loss")->capture_default_str();
+  app.add_option("--beam", v.generation.beam_size, "Beam size for validation")->capture_default_str();
+  app.add_option("--max-len", v.generation.max_length, "Max generated tokens in validation")->capture_default_str();
+  return [options] { return run(*options); };
+});
+
+}  // namespace
+}  // namespace ofapt::cli

@@ -1,0 +1,330 @@
+#include "train/trainer.h"
+
+#include <sys/stat.h>
+
+#include <cmath>
+#include <limits>
+
+#include "checkpoint/apply_state.h"
+#include "train/image_feature_cache.h"
+#include "train/label_smoothed_loss.h"
+#include "train/lr_schedule.h"
+#include "train/training_state.h"
+#include "tuning/make_method.h"
+#include "tuning/model_fingerprint.h"
+#include "tuning/tuned_task_file.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/jsonl_log.h"
+#include "util/progress.h"
+#include "util/torch_compat.h"
+
+namespace ofapt {
+namespace {
+
+constexpr char kCheckpointFile[] = "checkpoint_last.safetensors";
+
+std::string format_number(double value, const char* format) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), format, value);
+  return buffer;
+}
+
+// The micro-batches of one epoch, in the epoch's deterministic order.
+class EpochBatches {
+ public:
+  EpochBatches(const Dataset& data, int64_t batch_size, uint64_t seed) : data_(data), batch_size_(batch_size), seed_(seed) {}
+
+  int64_t per_epoch() const { return (data_.size() + batch_size_ - 1) / batch_size_; }
+
+  std::vector<int64_t> indices(int64_t epoch, int64_t batch) {
+    if (epoch != cached_epoch_) {
+      order_ = epoch_order(data_.size(), seed_, epoch);
+      cached_epoch_ = epoch;
+    }
+    const int64_t begin = batch * batch_size_;
+    const int64_t end = std::min<int64_t>(begin + batch_size_, data_.size());
+    return std::vector<int64_t>(order_.begin() + begin, order_.begin() + end);
+  }
+
+ private:
+  const Dataset& data_;
+  int64_t batch_size_;
+  uint64_t seed_;
+  int64_t cached_epoch_ = -1;
+  std::vector<int64_t> order_;
+};
+
+void make_directory(const std::string& path) {
+  if (is_directory(path)) return;
+  OFAPT_CHECK(::mkdir(path.c_str(), 0755) == 0 || is_directory(path), ErrorKind::kIo, path,
+              ": cannot create directory");
+}
+
+}  // namespace
+
+TrainSummary train_method(TuningMethod& method, const Dataset& train, const Dataset* valid, Validator* validator,
+                          const TrainerOptions& options, const nlohmann::json& run_info) {
+  OFAPT_CHECK(!options.output_dir.empty(), ErrorKind::kUsage, "training needs an output directory");
+  OFAPT_CHECK(options.batch_size > 0 && options.update_freq > 0, ErrorKind::kUsage,
+              "batch size and update frequency must be positive");
+  OFAPT_CHECK(train.size() > 0, ErrorKind::kInput, train.name(), ": no training examples");
+  make_directory(options.output_dir);
+  const torch::Device device(options.device);
+  OfaModel& model = method.model();
+  const OfaConfig& config = model->config();
+
+  // The base model's identity, taken before any tensor changes (BitFit and finetuning train in place).
+  const ModelFingerprint base = fingerprint_model(model);
+
+  EpochBatches batches(train, options.batch_size, options.seed);
+  const int64_t updates_per_epoch = std::max<int64_t>(1, batches.per_epoch() / options.update_freq);
+  const int64_t total_updates = options.max_steps > 0 ? options.max_steps : options.max_epochs * updates_per_epoch;
+  PolynomialDecaySchedule schedule;
+  schedule.peak = options.learning_rate > 0 ? options.learning_rate : default_learning_rate(method.method());
+  schedule.end = options.end_learning_rate;
+  schedule.total = total_updates;
+  schedule.warmup = options.warmup_steps >= 0 ? options.warmup_steps
+                                              : static_cast<int64_t>(options.warmup_ratio * total_updates);
+
+  TensorMap trained_map = method.trainable_tensors();
+  std::vector<torch::Tensor> trained;
+  for (auto& [name, tensor] : trained_map) trained.push_back(tensor);
+  torch::optim::AdamW optimizer(trained, torch::optim::AdamWOptions(schedule.peak)
+                                             .betas({options.adam_beta1, options.adam_beta2})
+                                             .eps(options.adam_eps)
+                                             .weight_decay(options.weight_decay));
+
+  // What a checkpoint must agree on to be continued.
+  const nlohmann::json identity = {{"spec", method.spec()},          {"seed", options.seed},
+                                   {"batch_size", options.batch_size}, {"update_freq", options.update_freq},
+                                   {"train_examples", train.size()},   {"total_updates", total_updates},
+                                   {"base_model", base.to_json()}};
+  JsonlLog log(join_path(options.output_dir, "train_log.jsonl"));
+  TrainerPosition position;
+  TrainSummary summary;
+  const std::string checkpoint_path = join_path(options.output_dir, kCheckpointFile);
+  if (file_exists(checkpoint_path)) {
+    TrainingCheckpoint checkpoint = read_training_checkpoint(checkpoint_path);
+    OFAPT_CHECK(checkpoint.identity == identity, ErrorKind::kUsage, checkpoint_path,
+                ": holds a run with other settings (", checkpoint.identity.dump(), "; this run: ", identity.dump(),
+                "). Use another output directory, or delete the checkpoint to start over.");
+    apply_tensors(trained_map, checkpoint.trained, checkpoint_path);
+    load_optimizer(optimizer, checkpoint.optimizer_bytes, checkpoint_path);
+    restore_rng(checkpoint);
+    position = checkpoint.position;
+    summary.resumed_from = position.step;
+  } else {
+    torch::manual_seed(options.seed);
+  }
+
+  log.write({{"event", "start"},
+             {"spec", method.spec()},
+             {"trainable_parameters", method.trainable_parameter_count()},
+             {"total_parameters", method.total_parameter_count()},
+             {"total_updates", total_updates},
+             {"warmup_updates", schedule.warmup},
+             {"peak_lr", schedule.peak},
+             {"resumed_from", position.step},
+             {"train_examples", train.size()},
+             {"valid_examples", valid != nullptr ? valid->size() : 0},
+             {"run", run_info}});
+
+  auto save_checkpoint = [&] {
+    TrainingCheckpoint checkpoint;
+    checkpoint.position = position;
+    checkpoint.identity = identity;
+    checkpoint.trained = trained_map;
+    checkpoint.optimizer_bytes = save_optimizer(optimizer);
+    capture_rng(checkpoint);
+    write_training_checkpoint(checkpoint_path, checkpoint);
+    log.write({{"event", "checkpoint"}, {"step", position.step}, {"path", checkpoint_path}});
+  };
+  auto tuned_info = [&](const std::string& kind) {
+    nlohmann::json info = {{"saved", kind}, {"step", position.step}};
+    if (run_info.is_object()) info.update(run_info);
+    return info;
+  };
+  auto run_validation = [&] {
+    if (valid == nullptr || validator == nullptr) return;
+    method.set_training(false);
+    const auto started = std::chrono::steady_clock::now();
+    const ValidationResult result = validator->validate(method, *valid, device);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const bool best = position.best_step < 0 || result.better_than(position.best_metric);
+    log.write({{"event", "valid"},
+               {"step", position.step},
+               {"metric", result.metric},
+               {"value", result.value},
+               {"best", best},
+               {"details", result.details},
+               {"seconds", seconds}});
+    if (!options.quiet) {
+      std::fprintf(stderr, "\nvalid step %lld  %s %.4f%s\n", static_cast<long long>(position.step),
+                   result.metric.c_str(), result.value, best ? "  (best)" : "");
+    }
+    if (best) {
+      position.best_metric = result.value;
+      position.best_step = position.step;
+      nlohmann::json info = tuned_info("best");
+      info["valid"] = {{"metric", result.metric}, {"value", result.value}};
+      save_tuned_task(method, base, join_path(options.output_dir, "best"), info);
+    }
+    method.set_training(true);
+  };
+
+  ImageFeatureCache cache(options.feature_cache && !method.trains_image_backbone()
+                              ? options.feature_cache_mb * 1024 * 1024
+                              : 0);
+  LabelSmoothingOptions smoothing;
+  smoothing.epsilon = options.label_smoothing;
+  smoothing.pad = config.pad_token_id;
+  const CollateOptions collate_options{config.pad_token_id, config.bos_token_id, config.vocab_size, 0};
+  const bool autocast = device.is_cuda() && options.bf16;
+
+  Progress progress("step", total_updates, position.step);
+  method.set_training(true);
+  double window_loss = 0.0, window_nll = 0.0;
+  int64_t window_tokens = 0, window_samples = 0, window_updates = 0;
+  bool first_window = true;
+  const auto run_started = std::chrono::steady_clock::now();
+  auto window_started = run_started;
+
+  while (position.step < total_updates) {
+    // One update: update_freq micro-batches, their loss normalised by the tokens of all of them.
+    std::vector<Batch> micro;
+    int64_t update_tokens = 0;
+    for (int64_t m = 0; m < options.update_freq; ++m) {
+      if (position.batch_in_epoch >= batches.per_epoch()) {
+        ++position.epoch;
+        position.batch_in_epoch = 0;
+      }
+      auto indices = batches.indices(position.epoch, position.batch_in_epoch++);
+      std::vector<const Example*> examples;
+      for (int64_t index : indices) examples.push_back(&train.at(index));
+      micro.push_back(collate(examples, indices, collate_options));
+      update_tokens += micro.back().ntokens;
+    }
+    const double lr = schedule.at(position.step) * position.lr_scale;
+    tc::set_learning_rate(optimizer, lr);
+    optimizer.zero_grad();
+    double update_loss = 0.0, update_nll = 0.0;
+    int64_t update_samples = 0;
+    for (const Batch& host_batch : micro) {
+      Batch batch = host_batch.to(device);
+      if (batch.input.images.defined() && !method.trains_image_backbone()) {
+        // The frozen ResNet runs without autograd, from the cache when it can.
+        batch.input.image_features = cache.features(model->encoder()->embed_images(), batch);
+        batch.input.images = torch::Tensor();
+      }
+      LossSums sums;
+      {
+        tc::AutocastGuard guard(c10::DeviceType::CUDA, torch::kBFloat16, autocast);
+        auto logits = model->forward(batch.input, batch.prev_output, method.prompt(batch.size()));
+        sums = label_smoothed_cross_entropy(logits, batch.target, batch.weights, batch.allowed_mask, smoothing);
+      }
+      (sums.loss / static_cast<double>(std::max<int64_t>(1, update_tokens))).backward();
+      if (options.after_backward) options.after_backward(position.step, trained);
+      update_loss += sums.loss.item<double>();
+      update_nll += sums.nll.item<double>();
+      update_samples += batch.size();
+    }
+
+    double grad_norm = 0.0;
+    {
+      // The gradient norm over every trained tensor; it is non-finite when any gradient is.
+      std::vector<torch::Tensor> with_grad;
+      for (auto& tensor : trained) {
+        if (tensor.grad().defined()) with_grad.push_back(tensor);
+      }
+      const double max_norm = options.clip_norm > 0 ? options.clip_norm : std::numeric_limits<double>::infinity();
+      grad_norm = with_grad.empty() ? 0.0 : torch::nn::utils::clip_grad_norm_(with_grad, max_norm);
+    }
+    const bool finite = std::isfinite(update_loss) && std::isfinite(grad_norm);
+    if (finite) {
+      optimizer.step();
+      position.consecutive_skips = 0;
+    } else {
+      // Skip: no tensor or optimizer moment sees the non-finite values.
+      optimizer.zero_grad();
+      ++position.skipped_steps;
+      ++position.consecutive_skips;
+      nlohmann::json record = {{"event", "skip"},        {"step", position.step},
+                               {"loss_finite", std::isfinite(update_loss)},
+                               {"grad_finite", std::isfinite(grad_norm)}};
+      if (position.consecutive_skips >= options.skips_before_lr_drop) {
+        position.lr_scale *= 0.5;
+        position.consecutive_skips = 0;
+        record["lr_scale"] = position.lr_scale;
+      }
+      log.write(record);
+    }
+    ++position.step;
+    if (finite) {
+      window_loss += update_loss;
+      window_nll += update_nll;
+      window_tokens += update_tokens;
+    }
+    window_samples += update_samples;
+    ++window_updates;
+
+    if (position.step % options.log_every == 0 || position.step == total_updates) {
+      const double now_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - window_started).count();
+      const double loss = window_tokens > 0 ? window_loss / static_cast<double>(window_tokens)
+                                            : std::numeric_limits<double>::quiet_NaN();
+      if (first_window) summary.first_loss = loss;
+      first_window = false;
+      summary.last_loss = loss;
+      log.write({{"event", "train"},
+                 {"step", position.step},
+                 {"epoch", position.epoch},
+                 {"loss", loss},
+                 {"nll", window_tokens > 0 ? window_nll / static_cast<double>(window_tokens) : 0.0},
+                 {"lr", lr},
+                 {"grad_norm", grad_norm},
+                 {"samples_per_second", now_seconds > 0 ? window_samples / now_seconds : 0.0},
+                 {"tokens", window_tokens},
+                 {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - run_started).count()}});
+      if (!options.quiet) {
+        progress.update(position.step,
+                        {{"epoch", std::to_string(position.epoch)},
+                         {"loss", format_number(loss, "%.4f")},
+                         {"lr", format_number(lr, "%.2e")}},
+                        window_samples);
+      }
+      window_loss = window_nll = 0.0;
+      window_tokens = window_samples = window_updates = 0;
+      window_started = std::chrono::steady_clock::now();
+    }
+    if (options.valid_every > 0 && position.step % options.valid_every == 0 && position.step < total_updates) {
+      run_validation();
+    }
+    if (options.save_every > 0 && position.step % options.save_every == 0 && position.step < total_updates) {
+      save_checkpoint();
+    }
+  }
+  if (!options.quiet) progress.finish();
+  run_validation();
+  save_tuned_task(method, base, join_path(options.output_dir, "final"), tuned_info("final"));
+  save_checkpoint();
+  method.set_training(false);
+
+  summary.steps = position.step;
+  summary.skipped_steps = position.skipped_steps;
+  summary.best_metric = position.best_metric;
+  summary.best_step = position.best_step;
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_started).count();
+  summary.feature_cache_hits = cache.hits();
+  summary.feature_cache_misses = cache.misses();
+  log.write({{"event", "end"},
+             {"steps", summary.steps},
+             {"skipped_steps", summary.skipped_steps},
+             {"best_step", summary.best_step},
+             {"best_metric", summary.best_metric},
+             {"seconds", summary.seconds},
+             {"feature_cache", {{"hits", cache.hits()}, {"misses", cache.misses()}, {"bytes", cache.bytes()}}}});
+  return summary;
+}
+
+}  // namespace ofapt
