@@ -14,17 +14,14 @@ torch::Tensor ImageFeatureCache::features(ResNet& resnet, const Batch& batch) {
   if (missing.size() == static_cast<size_t>(rows) && budget_bytes_ <= bytes_) {
     return resnet(batch.input.images);  // nothing cached and no room: plain forward
   }
-  torch::Tensor computed;
-  if (!missing.empty()) {
-    auto index = torch::tensor(missing, torch::kLong).to(batch.input.images.device());
-    computed = resnet(batch.input.images.index_select(0, index));
-  }
+  // Each missing row goes through the ResNet alone: a convolution's last bits depend on the batch it
+  // runs in, and a cached row must not depend on its first batch-mates (a resumed run meets other ones).
   std::vector<torch::Tensor> out(rows);
-  for (size_t m = 0; m < missing.size(); ++m) {
-    out[missing[m]] = computed[static_cast<int64_t>(m)];
-    const int64_t size = computed[0].numel() * computed.element_size();
+  for (const int64_t r : missing) {
+    out[r] = resnet(batch.input.images.narrow(0, r, 1))[0];
+    const int64_t size = out[r].numel() * out[r].element_size();
     if (bytes_ + size <= budget_bytes_) {
-      rows_[batch.indices[missing[m]]] = computed[static_cast<int64_t>(m)].clone();
+      rows_[batch.indices[r]] = out[r];
       bytes_ += size;
     }
   }

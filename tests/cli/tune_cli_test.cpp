@@ -1,0 +1,156 @@
+// ofapt tune through the binary: kill -9 mid-run and rerun continues on the same loss curve;
+// the tuned task loads with --tuned on its base and is refused on another.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <thread>
+
+#include "image/base64.h"
+#include "image/png_encode.h"
+#include "image/synthetic.h"
+#include "test_paths.h"
+#include "util/file.h"
+#include "util/jsonl_log.h"
+
+namespace ofapt {
+namespace {
+
+struct RunResult {
+  int exit_code;
+  std::string output;
+};
+
+RunResult run_ofapt(const std::string& arguments) {
+  const std::string command = testing::binary_path("ofapt") + " " + arguments + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  std::string output;
+  std::array<char, 4096> buffer{};
+  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  return {WEXITSTATUS(status), output};
+}
+
+std::string fresh_dir(const std::string& name) {
+  const std::string dir = testing::binary_path("test-tmp/" + name);
+  std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str());
+  return dir;
+}
+
+// The last logged training loss of every step (a resumed run logs the redone steps again).
+std::map<int64_t, double> losses_by_step(const std::string& log) {
+  std::map<int64_t, double> losses;
+  for (const auto& record : read_jsonl(log)) {
+    if (record["event"] == "train") losses[record["step"].get<int64_t>()] = record["loss"].get<double>();
+  }
+  return losses;
+}
+
+class TuneCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fresh_dir("tune");
+    auto init = run_ofapt("init --preset micro --seed 1 --out " + dir_ + "/model");
+    ASSERT_EQ(init.exit_code, 0) << init.output;
+    const char* words[] = {"red", "green", "blue", "yellow"};
+    std::string rows;
+    for (int i = 0; i < 16; ++i) {
+      rows += std::to_string(i) + "\t" + base64_encode(encode_png(make_synthetic_image(32, i))) +
+              "\twhat color is it?\t" + words[i % 4] + "\n";
+    }
+    write_file_atomic(dir_ + "/task.tsv", rows);
+  }
+  std::string tune_arguments(const std::string& output, int steps) const {
+    return "tune --model " + dir_ + "/model --train " + dir_ + "/task.tsv --output " + output +
+           " --image-size 32 --method prompt:length=4 --batch-size 4 --log-every 1 --save-every 10 --quiet --steps " +
+           std::to_string(steps);
+  }
+  static std::string dir_;
+};
+std::string TuneCli::dir_;
+
+TEST_F(TuneCli, KilledRunResumesOnTheSameLossCurve) {
+  const int steps = 150;
+  const std::string whole = dir_ + "/whole";
+  auto reference = run_ofapt(tune_arguments(whole, steps));
+  ASSERT_EQ(reference.exit_code, 0) << reference.output;
+
+  const std::string killed = dir_ + "/killed";
+  std::system(("rm -rf " + killed).c_str());
+  const std::string command = testing::binary_path("ofapt") + " " + tune_arguments(killed, steps) + " >/dev/null 2>&1";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Kill -9 as soon as the first checkpoint is written, mid-run.
+  bool checkpointed = false;
+  for (int i = 0; i < 3000 && !checkpointed; ++i) {
+    for (const auto& record : read_jsonl(killed + "/train_log.jsonl")) checkpointed |= record["event"] == "checkpoint";
+    if (!checkpointed) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  ASSERT_TRUE(checkpointed) << "the run never wrote a checkpoint";
+  bool ended = false;
+  for (const auto& record : read_jsonl(killed + "/train_log.jsonl")) ended |= record["event"] == "end";
+  ASSERT_FALSE(ended) << "the run finished before it could be killed; make it longer";
+
+  auto resumed = run_ofapt(tune_arguments(killed, steps));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  const auto summary = nlohmann::json::parse(resumed.output.substr(resumed.output.find('{')));
+  EXPECT_GT(summary["resumed_from"].get<int64_t>(), 0);
+  EXPECT_EQ(summary["steps"].get<int64_t>(), steps);
+
+  const auto expected = losses_by_step(whole + "/train_log.jsonl");
+  const auto actual = losses_by_step(killed + "/train_log.jsonl");
+  ASSERT_EQ(expected.size(), static_cast<size_t>(steps));
+  ASSERT_EQ(actual.size(), expected.size());
+  for (const auto& [step, loss] : expected) EXPECT_NEAR(actual.at(step), loss, 1e-9 * std::abs(loss)) << "step " << step;
+  // The saved prompts are the same too.
+  EXPECT_EQ(read_file(whole + "/final/adapter_model.safetensors"), read_file(killed + "/final/adapter_model.safetensors"));
+}
+
+TEST_F(TuneCli, TunedTaskAppliesToItsBaseAndIsRefusedElsewhere) {
+  const std::string out = dir_ + "/apply";
+  std::system(("rm -rf " + out).c_str());
+  auto trained = run_ofapt(tune_arguments(out, 5));
+  ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  const std::string image = dir_ + "/image.png";
+  write_file_atomic(image, encode_png(make_synthetic_image(32, 1)));
+  const std::string inputs = " --image " + image + " --source \" what color is it?\" --target \" red\"";
+  auto plain = run_ofapt("score --model " + dir_ + "/model" + inputs);
+  auto tuned = run_ofapt("score --model " + dir_ + "/model --tuned " + out + "/final" + inputs);
+  ASSERT_EQ(plain.exit_code, 0) << plain.output;
+  ASSERT_EQ(tuned.exit_code, 0) << tuned.output;
+  EXPECT_NE(plain.output, tuned.output);
+
+  auto other = run_ofapt("init --preset micro --seed 2 --out " + dir_ + "/other");
+  ASSERT_EQ(other.exit_code, 0);
+  auto refused = run_ofapt("score --model " + dir_ + "/other --tuned " + out + "/final" + inputs);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.output.find("other base weights"), std::string::npos) << refused.output;
+}
+
+TEST_F(TuneCli, BrokenInputsFailWithClearMessages) {
+  write_file_atomic(dir_ + "/bad.tsv", "1\t\tq\n");
+  auto bad_row = run_ofapt("tune --model " + dir_ + "/model --train " + dir_ + "/bad.tsv --output " + dir_ +
+                           "/bad --quiet --steps 1");
+  EXPECT_EQ(bad_row.exit_code, 1);
+  EXPECT_NE(bad_row.output.find("bad.tsv:1"), std::string::npos) << bad_row.output;
+  auto bad_spec = run_ofapt("tune --model " + dir_ + "/model --train " + dir_ + "/task.tsv --output " + dir_ +
+                            "/bad2 --quiet --steps 1 --method prompt:length=abc");
+  EXPECT_NE(bad_spec.exit_code, 0);
+  EXPECT_NE(bad_spec.output.find("length"), std::string::npos) << bad_spec.output;
+}
+
+}  // namespace
+}  // namespace ofapt
