@@ -7,32 +7,16 @@
 #include <cstdio>
 #include <sstream>
 
+#include "cli/run_ofapt.h"
 #include "test_paths.h"
 #include "util/file.h"
 
 namespace ofapt {
 namespace {
 
-struct RunResult {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
+using testing::run_ofapt;
 
-RunResult run_ofapt(const std::string& arguments) {
-  const std::string command = testing::binary_path("ofapt") + " " + arguments + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::string output;
-  std::array<char, 4096> buffer{};
-  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  return {WEXITSTATUS(status), output};
-}
-
-std::string temp_dir(const std::string& name) {
-  const std::string dir = testing::binary_path("test-tmp/" + name);
-  std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str());
-  return dir;
-}
+std::string temp_dir(const std::string& name) { return testing::fresh_test_dir(name); }
 
 std::string ids(const nlohmann::json& list) {
   std::string out;
