@@ -124,6 +124,14 @@ TEST_F(TuneCli, TunedTaskAppliesToItsBaseAndIsRefusedElsewhere) {
   EXPECT_NE(refused.output.find("other base weights"), std::string::npos) << refused.output;
 }
 
+TEST(InfoCli, ReportsWhatAMethodTrains) {
+  auto info = run_ofapt("info --preset tiny --method prompt:length=10");
+  ASSERT_EQ(info.exit_code, 0) << info.output;
+  const auto method = nlohmann::json::parse(info.output)["method"];
+  EXPECT_EQ(method["trainable_parameters"].get<int64_t>(), 2 * 10 * (4 + 4) * 256);  // 2·P·(Le+Ld)·d
+  EXPECT_EQ(method["tuned_file_values"], method["trainable_parameters"]);
+}
+
 TEST_F(TuneCli, BrokenInputsFailWithClearMessages) {
   write_file_atomic(dir_ + "/bad.tsv", "1\t\tq\n");
   auto bad_row = run_ofapt("tune --model " + dir_ + "/model --train " + dir_ + "/bad.tsv --output " + dir_ +
