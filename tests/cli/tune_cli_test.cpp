@@ -39,8 +39,9 @@ std::map<int64_t, double> losses_by_step(const std::string& log) {
 
 class TuneCli : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = fresh_dir("tune");
+  // ctest runs each test in its own process, two at a time: every test gets its own directory.
+  void SetUp() override {
+    dir_ = fresh_dir(std::string("tune-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     auto init = run_ofapt("init --preset micro --seed 1 --out " + dir_ + "/model");
     ASSERT_EQ(init.exit_code, 0) << init.output;
     const char* words[] = {"red", "green", "blue", "yellow"};
@@ -56,9 +57,8 @@ class TuneCli : public ::testing::Test {
            " --image-size 32 --method prompt:length=4 --batch-size 4 --log-every 1 --save-every 10 --quiet --steps " +
            std::to_string(steps);
   }
-  static std::string dir_;
+  std::string dir_;
 };
-std::string TuneCli::dir_;
 
 TEST_F(TuneCli, KilledRunResumesOnTheSameLossCurve) {
   const int steps = 150;
