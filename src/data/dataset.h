@@ -10,11 +10,13 @@
 
 namespace ofapt {
 
+// Examples are built on demand (a task dataset reads and decodes its row then), so `get` may be
+// called from several loader threads at once and may throw Error(kInput) for a malformed row.
 class Dataset {
  public:
   virtual ~Dataset() = default;
   virtual int64_t size() const = 0;
-  virtual const Example& at(int64_t index) const = 0;
+  virtual Example get(int64_t index) const = 0;
   virtual std::string name() const = 0;  // the file it came from (logs, errors)
 };
 
@@ -23,7 +25,7 @@ class ExampleList : public Dataset {
   ExampleList(std::string name, std::vector<Example> examples)
       : name_(std::move(name)), examples_(std::move(examples)) {}
   int64_t size() const override { return static_cast<int64_t>(examples_.size()); }
-  const Example& at(int64_t index) const override { return examples_.at(index); }
+  Example get(int64_t index) const override { return examples_.at(index); }
   std::string name() const override { return name_; }
 
  private:

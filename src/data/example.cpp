@@ -21,7 +21,7 @@ Batch Batch::to(const torch::Device& device) const {
   return out;
 }
 
-Batch collate(const std::vector<const Example*>& examples, const std::vector<int64_t>& indices,
+Batch collate(const std::vector<Example>& examples, const std::vector<int64_t>& indices,
               const CollateOptions& options) {
   OFAPT_CHECK(!examples.empty() && examples.size() == indices.size(), ErrorKind::kInternal,
               "collate needs one index per example");
@@ -32,7 +32,8 @@ Batch collate(const std::vector<const Example*>& examples, const std::vector<int
   std::vector<float> weights;
   bool any_image = false, any_allowed = false;
   torch::Tensor image_like;
-  for (const Example* example : examples) {
+  for (const Example& row : examples) {
+    const Example* example = &row;
     OFAPT_CHECK(!example->target.empty(), ErrorKind::kInput, "example ", example->id, " has an empty target");
     sources.push_back(example->source);
     std::vector<int64_t> prev = example->prev_output;
@@ -63,7 +64,8 @@ Batch collate(const std::vector<const Example*>& examples, const std::vector<int
     // Rows without an image get zeros and image_present false, so their patches are padding.
     std::vector<torch::Tensor> images;
     std::vector<uint8_t> present;
-    for (const Example* example : examples) {
+    for (const Example& row : examples) {
+    const Example* example = &row;
       images.push_back(example->image.defined() ? example->image : torch::zeros_like(image_like));
       present.push_back(example->image.defined() ? 1 : 0);
     }
@@ -76,7 +78,7 @@ Batch collate(const std::vector<const Example*>& examples, const std::vector<int
     const int64_t length = batch.target.size(1);
     batch.allowed_mask = torch::ones({rows, length, options.vocab_size}, torch::kBool);
     for (int64_t r = 0; r < rows; ++r) {
-      const auto& allowed = examples[r]->allowed_tokens;
+      const auto& allowed = examples[r].allowed_tokens;
       for (size_t position = 0; position < allowed.size() && static_cast<int64_t>(position) < length; ++position) {
         if (allowed[position].empty()) continue;
         auto row = batch.allowed_mask[r][position];

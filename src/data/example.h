@@ -45,7 +45,7 @@ struct CollateOptions {
 
 // Pads and stacks examples. Throws Error(kInput) naming the example for an empty target or a
 // prev_output whose length differs from the target's.
-Batch collate(const std::vector<const Example*>& examples, const std::vector<int64_t>& indices,
+Batch collate(const std::vector<Example>& examples, const std::vector<int64_t>& indices,
               const CollateOptions& options);
 
 }  // namespace ofapt

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "checkpoint/apply_state.h"
+#include "data/batch_loader.h"
 #include "train/image_feature_cache.h"
 #include "train/label_smoothed_loss.h"
 #include "train/lr_schedule.h"
@@ -182,6 +183,25 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
   const CollateOptions collate_options{config.pad_token_id, config.bos_token_id, config.vocab_size, 0};
   const bool autocast = device.is_cuda() && options.bf16;
 
+  // The loader prepares micro-batches ahead of the model, walking its own copy of the data position.
+  BatchLoaderOptions loader_options;
+  loader_options.collate = collate_options;
+  loader_options.skip_bad_rows = options.skip_bad_rows;
+  loader_options.decode_threads = options.loader_threads;
+  BatchLoader loader(train, loader_options);
+  int64_t ahead_epoch = position.epoch, ahead_batch = position.batch_in_epoch;
+  int64_t to_schedule = (total_updates - position.step) * options.update_freq;
+  auto top_up_loader = [&] {
+    while (loader.pending() < std::max<int64_t>(1, options.prefetch_batches) && to_schedule > 0) {
+      if (ahead_batch >= batches.per_epoch()) {
+        ++ahead_epoch;
+        ahead_batch = 0;
+      }
+      loader.schedule(batches.indices(ahead_epoch, ahead_batch++));
+      --to_schedule;
+    }
+  };
+
   Progress progress("step", total_updates, position.step);
   method.set_training(true);
   double window_loss = 0.0, window_nll = 0.0;
@@ -199,11 +219,12 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
         ++position.epoch;
         position.batch_in_epoch = 0;
       }
-      auto indices = batches.indices(position.epoch, position.batch_in_epoch++);
-      std::vector<const Example*> examples;
-      for (int64_t index : indices) examples.push_back(&train.at(index));
-      micro.push_back(collate(examples, indices, collate_options));
-      update_tokens += micro.back().ntokens;
+      ++position.batch_in_epoch;
+      top_up_loader();
+      Batch batch = loader.next();
+      if (batch.size() == 0) continue;  // every row of it was malformed and skipped
+      update_tokens += batch.ntokens;
+      micro.push_back(std::move(batch));
     }
     const double lr = schedule.at(position.step) * position.lr_scale;
     tc::set_learning_rate(optimizer, lr);
@@ -319,6 +340,7 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
   summary.feature_cache_misses = cache.misses();
   log.write({{"event", "end"},
              {"steps", summary.steps},
+             {"skipped_rows", loader.skipped_rows()},
              {"skipped_steps", summary.skipped_steps},
              {"best_step", summary.best_step},
              {"best_metric", summary.best_metric},

@@ -40,6 +40,9 @@ struct TrainerOptions {
   int64_t valid_every = 0;             // updates between validations (0 = at the end only)
   int64_t save_every = 100;            // updates between checkpoints (and at the end)
   int64_t skips_before_lr_drop = 3;    // consecutive non-finite updates that halve the rate
+  bool skip_bad_rows = false;          // a malformed row: false = stop with its file:line; true = drop and count
+  int64_t loader_threads = 2;          // threads decoding the rows of one batch
+  int64_t prefetch_batches = 4;        // micro-batches prepared ahead of the model
   bool feature_cache = true;           // reuse frozen ResNet features across epochs
   int64_t feature_cache_mb = 2048;
   std::string device = "cpu";          // "cpu" or "cuda[:i]"

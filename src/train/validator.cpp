@@ -16,10 +16,10 @@ ValidationResult SequenceValidator::validate(TuningMethod& method, const Dataset
   int64_t tokens = 0, exact = 0;
   for (int64_t begin = 0; begin < data.size(); begin += options_.batch_size) {
     const int64_t end = std::min(data.size(), begin + options_.batch_size);
-    std::vector<const Example*> examples;
+    std::vector<Example> examples;
     std::vector<int64_t> indices;
     for (int64_t i = begin; i < end; ++i) {
-      examples.push_back(&data.at(i));
+      examples.push_back(data.get(i));
       indices.push_back(i);
     }
     const Batch batch = collate(examples, indices, collate_options).to(device);
@@ -35,7 +35,7 @@ ValidationResult SequenceValidator::validate(TuningMethod& method, const Dataset
       const auto hypotheses = generate(model, batch.input, options_.generation, prompt);
       for (int64_t r = 0; r < batch.size(); ++r) {
         std::vector<int64_t> generated(hypotheses[r][0].tokens.begin() + 1, hypotheses[r][0].tokens.end());
-        exact += generated == examples[r]->target;
+        exact += generated == examples[r].target;
       }
     }
   }

@@ -28,7 +28,7 @@ TEST(Collate, PadsBuildsDecoderInputAndCountsLossTokens) {
   b.prev_output = {0, 9, 10, 11};
   b.loss_start = 2;  // only 12 and eos carry loss
   b.weight = 0.5f;
-  const Batch batch = collate({&a, &b}, {3, 4}, CollateOptions{});
+  const Batch batch = collate({a, b}, {3, 4}, CollateOptions{});
   EXPECT_EQ(batch.input.tokens.sizes(), (std::vector<int64_t>{2, 4}));
   EXPECT_EQ(batch.input.tokens[1][3].item<int64_t>(), 1);
   EXPECT_TRUE(torch::equal(batch.prev_output[0], torch::tensor({0, 7, 8, 1}, torch::kLong)));
@@ -49,14 +49,14 @@ TEST(Collate, AllowedTokensBecomeAMaskAndBadRowsAreNamed) {
   a.allowed_tokens = {{5, 6}, {2}};
   CollateOptions options;
   options.vocab_size = 8;
-  const Batch batch = collate({&a}, {0}, options);
+  const Batch batch = collate({a}, {0}, options);
   EXPECT_EQ(batch.allowed_mask.sizes(), (std::vector<int64_t>{1, 2, 8}));
   EXPECT_EQ(batch.allowed_mask[0][0].sum().item<int64_t>(), 2);
   EXPECT_TRUE(batch.allowed_mask[0][1][2].item<bool>());
   Example bad = a;
   bad.prev_output = {0, 5, 6};
   try {
-    collate({&bad}, {0}, options);
+    collate({bad}, {0}, options);
     FAIL();
   } catch (const Error& error) {
     EXPECT_NE(std::string(error.what()).find("q1"), std::string::npos);
@@ -96,7 +96,7 @@ TEST_F(Seq2SeqTsv, ReadsRowsWithAndWithoutImages) {
   options.image_size = 16;
   auto data = read_seq2seq_tsv(path, *tokenizer_, options);
   ASSERT_EQ(data->size(), 2);
-  const Example& first = data->at(0);
+  const Example first = data->get(0);
   EXPECT_EQ(first.id, "1");
   EXPECT_EQ(first.image.sizes(), (std::vector<int64_t>{3, 16, 16}));
   EXPECT_EQ(first.source.front(), 0);
@@ -104,8 +104,8 @@ TEST_F(Seq2SeqTsv, ReadsRowsWithAndWithoutImages) {
   std::vector<int64_t> expected_target = tokenizer_->encode(" red square");
   expected_target.push_back(2);
   EXPECT_EQ(first.target, expected_target);
-  EXPECT_FALSE(data->at(1).image.defined());
-  EXPECT_EQ(data->at(1).target, (std::vector<int64_t>{tokenizer_->bin_id(4), 2}));
+  EXPECT_FALSE(data->get(1).image.defined());
+  EXPECT_EQ(data->get(1).target, (std::vector<int64_t>{tokenizer_->bin_id(4), 2}));
 }
 
 TEST_F(Seq2SeqTsv, MalformedRowsNameFileAndLineOrAreSkipped) {
