@@ -3,7 +3,10 @@
 
 #include "checkpoint/model_files.h"
 #include "cli/command.h"
+#include "cli/task_options.h"
 #include "data/seq2seq_tsv.h"
+#include "tasks/task_dataset.h"
+#include "train/task_validator.h"
 #include "train/trainer.h"
 #include "tuning/make_method.h"
 #include "util/error.h"
@@ -20,6 +23,8 @@ struct TuneOptions {
   TsvReadOptions tsv;
   TrainerOptions trainer;
   SequenceValidatorOptions validation;
+  TaskCliOptions task;                 // --task: the paper's TSV layouts instead of the generic one
+  TaskEvaluationOptions task_validation;
 };
 
 int run(TuneOptions& options) {
@@ -34,11 +39,26 @@ int run(TuneOptions& options) {
   OFAPT_CHECK(tokenizer.size() == model->config().vocab_size, ErrorKind::kSchema, "the tokenizer found for ",
               options.model, " has ", tokenizer.size(), " ids, the model ", model->config().vocab_size);
   TsvReadReport train_report, valid_report;
-  auto train = read_seq2seq_tsv(options.train_file, tokenizer, options.tsv, &train_report);
-  std::unique_ptr<ExampleList> valid;
-  if (!options.valid_file.empty()) valid = read_seq2seq_tsv(options.valid_file, tokenizer, options.tsv, &valid_report);
-  for (const auto* report : {&train_report, &valid_report}) {
-    for (const auto& problem : report->problems) std::cerr << "skipped " << problem << "\n";
+  std::unique_ptr<Dataset> train, valid;
+  std::unique_ptr<Validator> validator;
+  if (!options.task.name.empty()) {
+    // A paper task: rows are read and decoded on the loader's threads as training goes.
+    options.task.task.image_size = options.tsv.image_size;
+    options.task.task.max_source_tokens = options.tsv.max_source_tokens;
+    options.task.task.max_target_tokens = options.tsv.max_target_tokens;
+    auto task = build_task(options.task, std::make_shared<const text::OfaTokenizer>(tokenizer));
+    const auto columns = parse_columns(options.task.columns);
+    train = std::make_unique<TaskDataset>(task, options.train_file, /*training=*/true, columns);
+    if (!options.valid_file.empty()) valid = std::make_unique<TaskDataset>(task, options.valid_file, false, columns);
+    options.trainer.skip_bad_rows = options.tsv.skip_bad_rows;
+    validator = std::make_unique<TaskValidator>(options.task_validation);
+  } else {
+    train = read_seq2seq_tsv(options.train_file, tokenizer, options.tsv, &train_report);
+    if (!options.valid_file.empty()) valid = read_seq2seq_tsv(options.valid_file, tokenizer, options.tsv, &valid_report);
+    for (const auto* report : {&train_report, &valid_report}) {
+      for (const auto& problem : report->problems) std::cerr << "skipped " << problem << "\n";
+    }
+    validator = std::make_unique<SequenceValidator>(options.validation);
   }
 
   torch::manual_seed(options.trainer.seed);  // the method's initialisation
@@ -47,15 +67,15 @@ int run(TuneOptions& options) {
             << method->total_parameter_count() << " parameters train ("
             << 100.0 * method->trainable_parameter_count() / method->total_parameter_count() << "%)\n";
 
-  SequenceValidator validator(options.validation);
   const nlohmann::json run_info = {{"base_model_path", options.model},
+                                   {"task", options.task.name.empty() ? "seq2seq" : options.task.name},
                                    {"train_file", options.train_file},
                                    {"valid_file", options.valid_file},
                                    {"train_rows_skipped", train_report.skipped},
                                    {"valid_rows_skipped", valid_report.skipped},
                                    {"image_size", options.tsv.image_size}};
   const TrainSummary summary =
-      train_method(*method, *train, valid.get(), valid ? &validator : nullptr, options.trainer, run_info);
+      train_method(*method, *train, valid.get(), valid ? validator.get() : nullptr, options.trainer, run_info);
   std::cout << nlohmann::json{{"steps", summary.steps},
                               {"resumed_from", summary.resumed_from},
                               {"skipped_steps", summary.skipped_steps},
@@ -78,7 +98,10 @@ OFAPT_COMMAND("tune", "Train a prompt (or adapter, bitfit, lora, finetune) on a 
   app.add_flag("--ema", options->use_ema, "Load the EMA weights of a fairseq checkpoint");
   app.add_option("--method", options->spec, "Tuning spec, e.g. prompt:length=64,depth=both (docs/tuning.md)")
       ->capture_default_str();
-  app.add_option("--train", options->train_file, "Training TSV: id, base64 image, source, target")->required();
+  app.add_option("--train", options->train_file,
+                 "Training TSV: a --task layout, or the generic id, base64 image, source, target")
+      ->required();
+  add_task_options(app, options->task);
   app.add_option("--valid", options->valid_file, "Validation TSV (same columns)");
   app.add_option("--output", t.output_dir, "Output directory (log, checkpoint, best/, final/)")->required();
   app.add_option("--image-size", options->tsv.image_size, "Resize images to S x S")->capture_default_str();
@@ -109,8 +132,12 @@ OFAPT_COMMAND("tune", "Train a prompt (or adapter, bitfit, lora, finetune) on a 
   app.add_flag("--quiet", t.quiet, "No progress lines");
   auto& v = options->validation;
   v.generation.beam_size = 5;
-  app.add_option("--valid-metric", v.metric, "exact_match or loss")->capture_default_str();
-  app.add_option("--beam", v.generation.beam_size, "Beam size for validation")->capture_default_str();
+  app.add_option("--valid-metric", v.metric, "Generic TSV: exact_match or loss (tasks use their own metric)")
+      ->capture_default_str();
+  app.add_option("--valid-samples", options->task_validation.max_samples, "Tasks: validate on the first N rows (0 = all)")
+      ->capture_default_str();
+  app.add_option("--beam", v.generation.beam_size, "Beam size for validation")->capture_default_str()->each(
+      [options](const std::string& value) { options->task_validation.beam_size = std::stoll(value); });
   app.add_option("--max-len", v.generation.max_length, "Max generated tokens in validation")->capture_default_str();
   return [options] { return run(*options); };
 });

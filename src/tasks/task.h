@@ -47,6 +47,16 @@ class Task {
   virtual std::vector<int> columns(bool training) const = 0;
   // One row's selected fields -> example + reference. Throws Error(kInput) naming `where`.
   virtual TaskExample parse(const std::vector<std::string>& fields, const std::string& where, bool training) const = 0;
+
+  const TaskOptions& options() const { return options_; }
+  const text::OfaTokenizer& tokenizer() const { return *tokenizer_; }
+
+ protected:
+  Task(std::shared_ptr<const text::OfaTokenizer> tokenizer, TaskOptions options)
+      : tokenizer_(std::move(tokenizer)), options_(std::move(options)) {}
+
+  std::shared_ptr<const text::OfaTokenizer> tokenizer_;
+  TaskOptions options_;
 };
 
 // caption | refcoco (also refcoco+, refcocog) | vqa | snli_ve. Throws Error(kUsage) for another name.

@@ -8,11 +8,7 @@ namespace ofapt {
 class TaskBase : public Task {
  public:
   TaskBase(std::shared_ptr<const text::OfaTokenizer> tokenizer, TaskOptions options)
-      : tokenizer_(std::move(tokenizer)), options_(std::move(options)) {}
-
- protected:
-  std::shared_ptr<const text::OfaTokenizer> tokenizer_;
-  TaskOptions options_;
+      : Task(std::move(tokenizer), std::move(options)) {}
 };
 
 // COCO captions: TSV uniq-id, image-id, caption, objects, image (train cols 0,4,2; eval 1,4,2).
@@ -38,6 +34,8 @@ class GroundingTask : public TaskBase {
 class AnswerTask : public TaskBase {
  public:
   AnswerTask(std::shared_ptr<const text::OfaTokenizer> tokenizer, TaskOptions options);
+
+  const SequenceTrie& trie() const { return trie_; }
 
  protected:
   // Fills source-dependent decoder input, target, loss_start, allowed tokens and the decoder prompt.
