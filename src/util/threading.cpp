@@ -26,6 +26,12 @@ void set_openblas_threads(int threads) {
 
 }  // namespace
 
+void single_threaded_ops_on_this_thread() {
+  using SetThreads = void (*)(int);
+  static const auto set_threads = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
+  if (set_threads) set_threads(1);
+}
+
 void configure_cpu_threads() {
   int threads = static_cast<int>(std::thread::hardware_concurrency());
   if (const char* requested = std::getenv("OFAPT_THREADS")) threads = std::atoi(requested);

@@ -8,4 +8,8 @@ namespace ofapt {
 // Applies the defaults unless the user set OMP_NUM_THREADS / OPENBLAS_NUM_THREADS / OFAPT_THREADS.
 void configure_cpu_threads();
 
+// Makes torch ops called from the current (background) thread run single-threaded: OpenMP's thread
+// count is per thread, so loader threads stop spinning up pools that fight the model's for the cores.
+void single_threaded_ops_on_this_thread();
+
 }  // namespace ofapt
