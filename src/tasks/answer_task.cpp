@@ -21,7 +21,8 @@ AnswerTask::AnswerTask(std::shared_ptr<const text::OfaTokenizer> tokenizer, Task
   }
 }
 
-void AnswerTask::set_answer(TaskExample& out, const std::string& answer, const std::string& where) const {
+void AnswerTask::set_answer(TaskExample& out, const std::string& answer, const std::string& where,
+                            bool training) const {
   const auto answer_ids = encode_text(*tokenizer_, " " + answer, options_.max_target_tokens);
   OFAPT_CHECK(!answer_ids.empty(), ErrorKind::kInput, where, ": empty answer");
   const auto& source = out.example.source;
@@ -41,7 +42,7 @@ void AnswerTask::set_answer(TaskExample& out, const std::string& answer, const s
   example.loss_start = static_cast<int64_t>(prompt.size()) - 1;
   out.reference.decoder_prompt = prompt;
 
-  if (trie_.empty()) return;
+  if (trie_.empty() || !training) return;
   // Constrained label smoothing: at each answer position, the trie's next tokens after the answer so far.
   example.allowed_tokens.assign(example.target.size(), {});
   std::vector<int64_t> so_far{text::OfaVocabulary::kBos};

@@ -19,7 +19,7 @@ TaskOptions with_label_answers(TaskOptions options) {
 EntailmentTask::EntailmentTask(std::shared_ptr<const text::OfaTokenizer> tokenizer, TaskOptions options)
     : AnswerTask(std::move(tokenizer), with_label_answers(std::move(options))) {}
 
-TaskExample EntailmentTask::parse(const std::vector<std::string>& fields, const std::string& where, bool) const {
+TaskExample EntailmentTask::parse(const std::vector<std::string>& fields, const std::string& where, bool training) const {
   OFAPT_CHECK(fields.size() == 5, ErrorKind::kInput, where,
               ": SNLI-VE rows need id, image, hypothesis, caption, label");
   static const std::map<std::string, std::string> kAnswers = {
@@ -38,7 +38,7 @@ TaskExample EntailmentTask::parse(const std::vector<std::string>& fields, const 
           : " does the image describe \" " + hypothesis + " \"?";
   out.example.source = with_bos_eos(encode_text(*tokenizer_, prompt, options_.max_source_tokens));
   out.reference.answers = {{label->second, 1.0}};
-  set_answer(out, label->second, where);
+  set_answer(out, label->second, where, training);
   return out;
 }
 

@@ -147,7 +147,6 @@ TaskEvaluation evaluate_task(OfaModel& model, const PromptFor& prompt, const Tas
       } else {
         // Answer tasks in beam mode: forced decoder prompt, trie constraint, unnormalised scores.
         generation.normalize_scores = false;
-        generation.max_length = options.caption_max_length + 256;
         if (answer_task != nullptr && !answer_task->trie().empty()) generation.trie = &answer_task->trie();
         std::vector<std::vector<int64_t>> prompts;
         for (const auto& row : rows) {
@@ -155,7 +154,7 @@ TaskEvaluation evaluate_task(OfaModel& model, const PromptFor& prompt, const Tas
           prompts.emplace_back(p.begin() + 1, p.end());
         }
         prefix = pad_sequences(prompts, 1);
-        generation.max_length += prefix.size(1);
+        generation.max_length = prefix.size(1) + task.options().max_target_tokens;  // the forced prompt + an answer
       }
       const auto hypotheses = generate(model, encoder_input(rows, device), generation, prompt(batch),
                                        prefix.defined() ? prefix.to(device) : prefix);

@@ -39,7 +39,8 @@ class AnswerTask : public TaskBase {
 
  protected:
   // Fills source-dependent decoder input, target, loss_start, allowed tokens and the decoder prompt.
-  void set_answer(TaskExample& out, const std::string& answer, const std::string& where) const;
+  // Training rows need their answer among the candidates (the trie mask); evaluation rows do not.
+  void set_answer(TaskExample& out, const std::string& answer, const std::string& where, bool training) const;
 
   SequenceTrie trie_;  // [bos] answer [eos] of every candidate
 };

@@ -8,7 +8,7 @@
 
 namespace ofapt {
 
-TaskExample VqaTask::parse(const std::vector<std::string>& fields, const std::string& where, bool) const {
+TaskExample VqaTask::parse(const std::vector<std::string>& fields, const std::string& where, bool training) const {
   OFAPT_CHECK(fields.size() == 5, ErrorKind::kInput, where, ": VQA rows need id, image, question, answers, objects");
   TaskExample out;
   out.example.id = fields[0];
@@ -44,7 +44,7 @@ TaskExample VqaTask::parse(const std::vector<std::string>& fields, const std::st
     }
   }
   out.example.weight = static_cast<float>(best_confidence);
-  set_answer(out, best, where);
+  set_answer(out, best, where, training);
   return out;
 }
 

@@ -75,6 +75,32 @@ INSTANTIATE_TEST_SUITE_P(Tasks, TaskCli,
                                            TaskCase{"snli_ve", "", "accuracy"}),
                          [](const auto& info) { return info.param.task; });
 
+TEST(PredictCli, AnswersOneImageWithTheTaskReader) {
+  const std::string dir = testing::fresh_test_dir("predict");
+  ASSERT_EQ(run_ofapt("init --preset micro --seed 1 --out " + dir + "/model").exit_code, 0);
+  write_file_atomic(dir + "/image.png", encode_png(make_synthetic_image(32, 3)));
+  write_file_atomic(dir + "/answers.txt", "red\nblue\ngreen\n");
+  const std::string common = " --model " + dir + "/model --image " + dir + "/image.png --image-size 32";
+  auto vqa = run_ofapt("predict --task vqa --text \"what color is it\" --answers " + dir + "/answers.txt" + common);
+  ASSERT_EQ(vqa.exit_code, 0) << vqa.output;
+  const std::string answer = nlohmann::json::parse(vqa.output)["prediction"];
+  EXPECT_TRUE(answer == "red" || answer == "blue" || answer == "green") << answer;
+  auto caption = run_ofapt("predict --task caption --beam 2" + common);
+  ASSERT_EQ(caption.exit_code, 0) << caption.output;
+  EXPECT_TRUE(nlohmann::json::parse(caption.output)["prediction"].is_string());
+  auto entailment = run_ofapt("predict --task snli_ve --text \"a square\" --premise \"a red square\"" + common);
+  ASSERT_EQ(entailment.exit_code, 0) << entailment.output;
+  const std::string label = nlohmann::json::parse(entailment.output)["prediction"];
+  EXPECT_TRUE(label == "yes" || label == "no" || label == "maybe") << label;
+  auto missing_text = run_ofapt("predict --task refcoco" + common);
+  EXPECT_EQ(missing_text.exit_code, 2);
+  EXPECT_NE(missing_text.output.find("--text"), std::string::npos) << missing_text.output;
+  write_file_atomic(dir + "/broken.png", "not an image");
+  auto broken = run_ofapt("predict --task caption --model " + dir + "/model --image " + dir + "/broken.png");
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.output.find("broken.png"), std::string::npos) << broken.output;
+}
+
 TEST(TaskCliErrors, MalformedRowsNameFileAndLine) {
   const std::string dir = testing::fresh_test_dir("task-errors");
   ASSERT_EQ(run_ofapt("init --preset micro --seed 1 --out " + dir + "/model").exit_code, 0);
