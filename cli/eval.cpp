@@ -14,7 +14,8 @@ namespace ofapt::cli {
 namespace {
 
 struct EvalOptions {
-  std::string model, tuned, data, output;
+  std::string model, tuned, output;
+  std::vector<std::string> data;  // one or more splits (e.g. refcoco val, testA, testB)
   bool use_ema = false;
   std::string device = "cpu";
   TaskCliOptions task;
@@ -31,20 +32,30 @@ int run(EvalOptions& options) {
   auto method = load_tuned_option(options.tuned, model);
   auto tokenizer = std::make_shared<const text::OfaTokenizer>(text::load_tokenizer(contents.directory));
   auto task = build_task(options.task, tokenizer);
-  const TaskDataset data(task, options.data, /*training=*/false, parse_columns(options.task.columns));
-  const TaskEvaluation evaluation = evaluate_task(
-      model, [&](int64_t rows) { return method ? method->prompt(rows) : PromptKV{}; }, data, options.evaluation, device);
-  const nlohmann::json results = {{"task", task->name()},       {"model", options.model},
-                                  {"tuned", options.tuned},     {"data", options.data},
-                                  {"metric", evaluation.metric}, {"value", evaluation.value},
-                                  {"summary", evaluation.summary}, {"samples", evaluation.samples}};
-  if (!options.output.empty()) write_file_atomic(options.output, results.dump(1) + "\n");
-  // One screen: the metrics of the task.
-  std::cout << task->name() << " on " << options.data << " (" << evaluation.summary.value("samples", 0) << " rows)\n";
-  for (const auto& [name, value] : evaluation.summary.items()) {
-    if (name == "samples") continue;
-    std::cout << "  " << name << ": " << (value.is_null() ? "not computed" : value.dump()) << "\n";
+  // One evaluation per split; the results file lists them all, the first also at the top level.
+  nlohmann::json splits = nlohmann::json::array();
+  for (const auto& path : options.data) {
+    const TaskDataset data(task, path, /*training=*/false, parse_columns(options.task.columns));
+    const TaskEvaluation evaluation = evaluate_task(
+        model, [&](int64_t rows) { return method ? method->prompt(rows) : PromptKV{}; }, data, options.evaluation,
+        device);
+    splits.push_back({{"data", path},
+                      {"metric", evaluation.metric},
+                      {"value", evaluation.value},
+                      {"summary", evaluation.summary},
+                      {"samples", evaluation.samples}});
+    std::cout << task->name() << " on " << path << " (" << evaluation.summary.value("samples", 0) << " rows)\n";
+    for (const auto& [name, value] : evaluation.summary.items()) {
+      if (name == "samples") continue;
+      std::cout << "  " << name << ": " << (value.is_null() ? "not computed" : value.dump()) << "\n";
+    }
   }
+  nlohmann::json results = splits[0];
+  results["task"] = task->name();
+  results["model"] = options.model;
+  results["tuned"] = options.tuned;
+  if (splits.size() > 1) results["splits"] = splits;
+  if (!options.output.empty()) write_file_atomic(options.output, results.dump(1) + "\n");
   return 0;
 }
 
@@ -56,7 +67,8 @@ OFAPT_COMMAND("eval", "Score a task (caption, refcoco, vqa, snli_ve) on its OFA 
   app.add_option("--model", options->model, "Base checkpoint")->required();
   app.add_flag("--ema", options->use_ema, "Load the EMA weights of a fairseq checkpoint");
   app.add_option("--tuned", options->tuned, "Tuned-task directory applied to the model");
-  app.add_option("--data", options->data, "The task's TSV (evaluation layout)")->required();
+  app.add_option("--data", options->data, "The task's TSV (evaluation layout); several files = several splits")
+      ->required();
   app.add_option("--output", options->output, "Results JSON (per-row predictions and the summary)");
   app.add_option("--image-size", options->task.task.image_size, "Resize images to S x S")->capture_default_str();
   app.add_option("--device", options->device, "cpu or cuda[:i]")->capture_default_str();

@@ -59,14 +59,17 @@ TEST_P(TaskCli, TunesAndEvaluatesWithTheTaskMetric) {
   EXPECT_TRUE(validated) << "no validation with " << c.metric;
 
   auto evaluated = run_ofapt("eval --task " + c.task + " --model " + dir + "/model --tuned " + dir +
-                             "/out/final --data " + dir + "/data.tsv --image-size 32 --beam 2 --output " + dir +
-                             "/results.json" + extra);
+                             "/out/final --data " + dir + "/data.tsv " + dir + "/data.tsv --image-size 32 --beam 2 " +
+                             "--output " + dir + "/results.json" + extra);
   ASSERT_EQ(evaluated.exit_code, 0) << evaluated.output;
   const auto results = nlohmann::json::parse(read_file(dir + "/results.json"));
   EXPECT_EQ(results["metric"], c.metric);
   EXPECT_GE(results["value"].get<double>(), 0.0);
   EXPECT_EQ(results["samples"].size(), 8u);
   EXPECT_TRUE(results["samples"][0].contains("prediction"));
+  // Two splits (the same file twice here) are both reported, with equal values.
+  ASSERT_EQ(results["splits"].size(), 2u);
+  EXPECT_EQ(results["splits"][1]["value"], results["value"]);
 }
 
 INSTANTIATE_TEST_SUITE_P(Tasks, TaskCli,
