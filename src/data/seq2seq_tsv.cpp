@@ -1,7 +1,6 @@
 #include "data/seq2seq_tsv.h"
 
-#include <fstream>
-
+#include "data/tsv_file.h"
 #include "image/base64.h"
 #include "image/decode.h"
 #include "model/model_inputs.h"
@@ -10,17 +9,6 @@
 
 namespace ofapt {
 namespace {
-
-std::vector<std::string> split_tabs(const std::string& line) {
-  std::vector<std::string> fields;
-  size_t begin = 0;
-  while (true) {
-    const auto tab = line.find('\t', begin);
-    fields.push_back(line.substr(begin, tab == std::string::npos ? std::string::npos : tab - begin));
-    if (tab == std::string::npos) return fields;
-    begin = tab + 1;
-  }
-}
 
 Example parse_row(const std::vector<std::string>& fields, const std::string& where,
                   const text::OfaTokenizer& tokenizer, const TsvReadOptions& options) {
@@ -51,19 +39,14 @@ Example parse_row(const std::vector<std::string>& fields, const std::string& whe
 
 std::unique_ptr<ExampleList> read_seq2seq_tsv(const std::string& path, const text::OfaTokenizer& tokenizer,
                                               const TsvReadOptions& options, TsvReadReport* report) {
-  std::ifstream in(path);
-  OFAPT_CHECK(in.good(), ErrorKind::kIo, path, ": cannot open");
+  const TsvFile file(path);
   TsvReadReport local;
   TsvReadReport& counts = report != nullptr ? *report : local;
   std::vector<Example> examples;
-  std::string line;
-  for (int64_t number = 1; std::getline(in, line); ++number) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
+  for (int64_t row = 0; row < file.rows(); ++row) {
     ++counts.rows;
-    const std::string where = path + ":" + std::to_string(number);
     try {
-      examples.push_back(parse_row(split_tabs(line), where, tokenizer, options));
+      examples.push_back(parse_row(file.fields(row), file.where(row), tokenizer, options));
     } catch (const Error& error) {
       if (!options.skip_bad_rows || error.kind() == ErrorKind::kUsage) throw;
       ++counts.skipped;

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace ofapt {
 
@@ -56,14 +57,7 @@ std::vector<std::string> TsvFile::fields(int64_t row) const {
     OFAPT_CHECK(got > 0, ErrorKind::kIo, where(row), ": read failed");
     done += got;
   }
-  std::vector<std::string> columns;
-  size_t begin = 0;
-  while (true) {
-    const auto tab = text.find('\t', begin);
-    columns.push_back(text.substr(begin, tab == std::string::npos ? std::string::npos : tab - begin));
-    if (tab == std::string::npos) break;
-    begin = tab + 1;
-  }
+  std::vector<std::string> columns = split_on(text, "\t");
   if (selected_.empty()) return columns;
   std::vector<std::string> selected;
   for (const int column : selected_) {

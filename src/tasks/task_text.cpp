@@ -13,17 +13,6 @@ std::vector<int64_t> encode_text(const text::OfaTokenizer& tokenizer, const std:
   return ids;
 }
 
-std::vector<std::string> split_on(const std::string& text, const std::string& separator) {
-  std::vector<std::string> pieces;
-  size_t begin = 0;
-  while (true) {
-    const auto at = text.find(separator, begin);
-    pieces.push_back(text.substr(begin, at == std::string::npos ? std::string::npos : at - begin));
-    if (at == std::string::npos) return pieces;
-    begin = at + separator.size();
-  }
-}
-
 std::vector<int64_t> with_bos_eos(const std::vector<int64_t>& ids) {
   std::vector<int64_t> out{text::OfaVocabulary::kBos};
   out.insert(out.end(), ids.begin(), ids.end());

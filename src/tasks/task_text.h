@@ -7,14 +7,12 @@
 #include <vector>
 
 #include "text/ofa_tokenizer.h"
+#include "util/strings.h"
 
 namespace ofapt {
 
 // BPE ids of `text` (with vocabulary symbols kept whole), at most `max_tokens` of them.
 std::vector<int64_t> encode_text(const text::OfaTokenizer& tokenizer, const std::string& text, int64_t max_tokens);
-
-// Pieces of `text` between occurrences of `separator` ("a&&b" -> {"a", "b"}).
-std::vector<std::string> split_on(const std::string& text, const std::string& separator);
 
 // [bos] + ids + [eos]
 std::vector<int64_t> with_bos_eos(const std::vector<int64_t>& ids);

@@ -5,6 +5,7 @@
 #include "util/hash.h"
 #include "util/jsonl_log.h"
 #include "util/progress.h"
+#include "util/strings.h"
 
 namespace ofapt {
 namespace {
@@ -21,6 +22,13 @@ TEST(Hash64, IsStableAndSensitiveToEveryByteAndBoundary) {
   // Pinned value: fingerprints written to files must not change between versions.
   EXPECT_EQ(Hash64().update(std::string("ofapt")).hex(), "47a14d362bf11a93");
   EXPECT_EQ(Hash64().hex(), "47848a77c2953ad8");
+}
+
+TEST(SplitOn, KeepsEmptyPiecesAndMultiCharacterSeparators) {
+  EXPECT_EQ(split_on("", ","), (std::vector<std::string>{""}));
+  EXPECT_EQ(split_on("a,,b", ","), (std::vector<std::string>{"a", "", "b"}));
+  EXPECT_EQ(split_on("x&&y&", "&&"), (std::vector<std::string>{"x", "y&"}));
+  EXPECT_EQ(split_on("a\tb\t", "\t"), (std::vector<std::string>{"a", "b", ""}));
 }
 
 TEST(JsonlLog, AppendsRecordsAndReadersSkipATornLine) {

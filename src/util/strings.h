@@ -1,0 +1,13 @@
+// Small string helpers shared by the file readers.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ofapt {
+
+// The pieces of text between occurrences of separator (an empty text gives one empty piece;
+// "a,,b" on "," gives "a", "", "b"). separator must not be empty.
+std::vector<std::string> split_on(const std::string& text, const std::string& separator);
+
+}  // namespace ofapt
