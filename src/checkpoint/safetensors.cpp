@@ -153,19 +153,24 @@ const char* safetensors_dtype(at::ScalarType type, const std::string& path, cons
 
 TensorMap read_safetensors(const std::string& path, std::map<std::string, std::string>* metadata) {
   const MappedFile file(path);
-  OFAPT_CHECK(file.size() >= kLengthBytes, ErrorKind::kFormat, path, ": file has ", file.size(),
+  return parse_safetensors(file.data(), file.size(), path, metadata);
+}
+
+TensorMap parse_safetensors(const char* data, size_t size, const std::string& path,
+                            std::map<std::string, std::string>* metadata) {
+  OFAPT_CHECK(size >= kLengthBytes, ErrorKind::kFormat, path, ": file has ", size,
               " bytes, too short for the 8-byte header length");
   uint64_t header_bytes = 0;
-  std::memcpy(&header_bytes, file.data(), kLengthBytes);
+  std::memcpy(&header_bytes, data, kLengthBytes);
   OFAPT_CHECK(header_bytes <= kSafetensorsMaxHeaderBytes, ErrorKind::kFormat, path, ": header length ", header_bytes,
               " exceeds the limit of ", kSafetensorsMaxHeaderBytes, " bytes");
-  OFAPT_CHECK(header_bytes <= file.size() - kLengthBytes, ErrorKind::kFormat, path, ": header length ", header_bytes,
-              " runs past the end of the file (", file.size(), " bytes, ", kLengthBytes, " of them the length)");
-  const char* header_begin = file.data() + kLengthBytes;
+  OFAPT_CHECK(header_bytes <= size - kLengthBytes, ErrorKind::kFormat, path, ": header length ", header_bytes,
+              " runs past the end of the file (", size, " bytes, ", kLengthBytes, " of them the length)");
+  const char* header_begin = data + kLengthBytes;
   const nlohmann::json header = parse_header(header_begin, header_begin + header_bytes, path);
   OFAPT_CHECK(header.is_object(), ErrorKind::kFormat, path, ": header is not a JSON object");
 
-  const uint64_t buffer_bytes = file.size() - kLengthBytes - header_bytes;
+  const uint64_t buffer_bytes = size - kLengthBytes - header_bytes;
   std::vector<Entry> entries;
   for (const auto& [name, info] : header.items()) {
     if (name == "__metadata__") {
@@ -179,7 +184,7 @@ TensorMap read_safetensors(const std::string& path, std::map<std::string, std::s
     Entry entry = parse_entry(name, info, path);
     OFAPT_CHECK(entry.end <= buffer_bytes, ErrorKind::kFormat, path, ": tensor '", name, "' data_offsets ",
                 offsets_string(entry), " run past the end of the data buffer (", buffer_bytes, " bytes; file size ",
-                file.size(), ")");
+                size, ")");
     check_byte_count(entry, path);
     entries.push_back(std::move(entry));
   }

@@ -21,6 +21,10 @@ inline constexpr uint64_t kSafetensorsMaxHeaderBytes = 100'000'000;
 // Throws Error(kFormat) naming the file and the broken rule; Error(kIo) when it cannot be read.
 TensorMap read_safetensors(const std::string& path, std::map<std::string, std::string>* metadata = nullptr);
 
+// The same for a safetensors file already in memory (`size` bytes at `data`); `path` names it in errors.
+TensorMap parse_safetensors(const char* data, size_t size, const std::string& path,
+                            std::map<std::string, std::string>* metadata = nullptr);
+
 // Writes `tensors` (any device, layout or stride; dtypes F32 F16 BF16 F64 I64 I32 I16 I8 U8 BOOL)
 // atomically. The header is padded with spaces so the byte buffer starts 8-byte aligned.
 // Throws Error(kSchema) for an unsupported dtype, Error(kIo) when the file cannot be written.

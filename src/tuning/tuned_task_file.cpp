@@ -74,7 +74,7 @@ TunedTask read_tuned_task(const std::string& directory) {
                 ": does not match the tensors_hash of ", kTunedConfigFile,
                 " (the directory mixes two saves, or the file was changed)");
   }
-  task.tensors = read_safetensors(tensors_path);
+  task.tensors = parse_safetensors(bytes.data(), bytes.size(), tensors_path);
   return task;
 }
 
