@@ -1,9 +1,6 @@
 // ofapt predict: one image and a task in, the task's answer out (caption text, answer, box,
 // entailment label), with a base model alone or a tuned task. The row goes through the same task
 // reader and evaluation code as `ofapt eval`, so a prediction is exactly what eval would score.
-#include <unistd.h>
-
-#include <cstdlib>
 #include <iostream>
 
 #include "checkpoint/model_files.h"
@@ -13,7 +10,7 @@
 #include "image/base64.h"
 #include "image/decode.h"
 #include "image/png_encode.h"
-#include "tasks/task_evaluator.h"
+#include "tasks/task_predictor.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/threading.h"
@@ -28,12 +25,12 @@ struct PredictOptions {
   TaskEvaluationOptions evaluation;
 };
 
-// One row in the task's evaluation layout (ofa-spec 11); reference columns get placeholders.
-std::string task_row(const std::string& task, const std::string& image, const PredictOptions& options) {
-  if (task == "caption") return "0\t0\tnone\t\t" + image;
-  if (task == "refcoco" || task == "refcoco+" || task == "refcocog") return "0\t0\t" + options.text + "\t0,0,1,1\t" + image;
-  if (task == "vqa") return "0\t0\t" + options.text + "\t1.0|!+none\t\t" + image;
-  return "0\t0\t" + image + "\t" + options.text + "\t" + options.premise + "\tentailment";
+// One row's columns in the task's evaluation layout (ofa-spec 11); reference columns get placeholders.
+std::vector<std::string> task_row(const std::string& task, const std::string& image, const PredictOptions& options) {
+  if (task == "caption") return {"0", "0", "none", "", image};
+  if (task == "refcoco" || task == "refcoco+" || task == "refcocog") return {"0", "0", options.text, "0,0,1,1", image};
+  if (task == "vqa") return {"0", "0", options.text, "1.0|!+none", "", image};
+  return {"0", "0", image, options.text, options.premise, "entailment"};
 }
 
 // Draws a 2-pixel red rectangle on the original image.
@@ -73,22 +70,15 @@ int run(PredictOptions& options) {
   const std::string image_bytes = read_file(options.image);
   decode_image(image_bytes, options.image);  // a bad image fails here, naming the file
 
-  char dir_template[] = "/tmp/ofapt_predict_XXXXXX";
-  const std::string dir = ::mkdtemp(dir_template);
-  const std::string row_path = dir + "/row.tsv";
-  write_file_atomic(row_path, task_row(options.task.name, base64_encode(image_bytes, Base64Alphabet::kUrlSafe), options) + "\n");
-  TaskEvaluation evaluation;
-  try {
-    const TaskDataset data(task, row_path, /*training=*/false);
-    evaluation = evaluate_task(
-        model, [&](int64_t rows) { return method ? method->prompt(rows) : PromptKV{}; }, data, options.evaluation,
-        torch::kCPU);
-  } catch (...) {
-    std::system(("rm -rf " + dir).c_str());
-    throw;
-  }
-  std::system(("rm -rf " + dir).c_str());
-  nlohmann::json sample = evaluation.samples.at(0);
+  // The row the task's evaluation reader would see, so a prediction is exactly what eval would score.
+  const auto raw = task_row(options.task.name, base64_encode(image_bytes, Base64Alphabet::kUrlSafe), options);
+  std::vector<std::string> fields;
+  for (const int column : task->columns(/*training=*/false)) fields.push_back(raw.at(column));
+  const TaskExample row = task->parse(fields, options.image, /*training=*/false);
+  TaskPredictor predictor(
+      model, [&](int64_t rows) { return method ? method->prompt(rows) : PromptKV{}; }, *task, options.evaluation,
+      torch::kCPU);
+  const nlohmann::json sample = predictor.predict({row}).at(0).sample;
   nlohmann::json output = {{"task", task->name()}, {"prediction", sample["prediction"]}};
   if (sample.contains("logprob")) output["logprob"] = sample["logprob"];
   if (!options.draw.empty()) {

@@ -2,6 +2,8 @@
 
 #include <numeric>
 
+#include "util/error.h"
+
 namespace ofapt {
 namespace {
 
@@ -23,6 +25,16 @@ std::vector<int64_t> epoch_order(int64_t size, uint64_t seed, int64_t epoch) {
     std::swap(order[i], order[j]);
   }
   return order;
+}
+
+std::vector<std::vector<int64_t>> consecutive_batches(int64_t size, int64_t batch_size) {
+  OFAPT_CHECK(batch_size > 0, ErrorKind::kUsage, "batch size must be positive, got ", batch_size);
+  std::vector<std::vector<int64_t>> batches;
+  for (int64_t begin = 0; begin < size; begin += batch_size) {
+    batches.emplace_back(std::min(batch_size, size - begin));
+    std::iota(batches.back().begin(), batches.back().end(), begin);
+  }
+  return batches;
 }
 
 }  // namespace ofapt

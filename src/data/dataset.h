@@ -36,4 +36,7 @@ class ExampleList : public Dataset {
 // A permutation of [0, size): Fisher-Yates over splitmix64(seed, epoch), identical on every platform.
 std::vector<int64_t> epoch_order(int64_t size, uint64_t seed, int64_t epoch);
 
+// Rows [0, size) in order, cut into batches of at most batch_size: how evaluation walks a split.
+std::vector<std::vector<int64_t>> consecutive_batches(int64_t size, int64_t batch_size);
+
 }  // namespace ofapt

@@ -32,28 +32,27 @@ Batch collate(const std::vector<Example>& examples, const std::vector<int64_t>& 
   std::vector<float> weights;
   bool any_image = false, any_allowed = false;
   torch::Tensor image_like;
-  for (const Example& row : examples) {
-    const Example* example = &row;
-    OFAPT_CHECK(!example->target.empty(), ErrorKind::kInput, "example ", example->id, " has an empty target");
-    sources.push_back(example->source);
-    std::vector<int64_t> prev = example->prev_output;
+  for (const Example& example : examples) {
+    OFAPT_CHECK(!example.target.empty(), ErrorKind::kInput, "example ", example.id, " has an empty target");
+    sources.push_back(example.source);
+    std::vector<int64_t> prev = example.prev_output;
     if (prev.empty()) {
       prev.push_back(options.bos);
-      prev.insert(prev.end(), example->target.begin(), example->target.end() - 1);
+      prev.insert(prev.end(), example.target.begin(), example.target.end() - 1);
     }
-    OFAPT_CHECK(prev.size() == example->target.size(), ErrorKind::kInput, "example ", example->id,
-                ": prev_output has ", prev.size(), " tokens, target ", example->target.size());
-    std::vector<int64_t> target = example->target;
-    for (int64_t i = 0; i < std::min<int64_t>(example->loss_start, target.size()); ++i) target[i] = options.pad;
+    OFAPT_CHECK(prev.size() == example.target.size(), ErrorKind::kInput, "example ", example.id,
+                ": prev_output has ", prev.size(), " tokens, target ", example.target.size());
+    std::vector<int64_t> target = example.target;
+    for (int64_t i = 0; i < std::min<int64_t>(example.loss_start, target.size()); ++i) target[i] = options.pad;
     for (int64_t id : target) batch.ntokens += id != options.pad;
     prev_outputs.push_back(std::move(prev));
     targets.push_back(std::move(target));
-    weights.push_back(example->weight);
-    if (example->image.defined()) {
+    weights.push_back(example.weight);
+    if (example.image.defined()) {
       any_image = true;
-      image_like = example->image;
+      image_like = example.image;
     }
-    any_allowed = any_allowed || !example->allowed_tokens.empty();
+    any_allowed = any_allowed || !example.allowed_tokens.empty();
   }
   batch.input.tokens = pad_sequences(sources, options.pad);
   batch.prev_output = pad_sequences(prev_outputs, options.pad);
@@ -64,10 +63,9 @@ Batch collate(const std::vector<Example>& examples, const std::vector<int64_t>& 
     // Rows without an image get zeros and image_present false, so their patches are padding.
     std::vector<torch::Tensor> images;
     std::vector<uint8_t> present;
-    for (const Example& row : examples) {
-    const Example* example = &row;
-      images.push_back(example->image.defined() ? example->image : torch::zeros_like(image_like));
-      present.push_back(example->image.defined() ? 1 : 0);
+    for (const Example& example : examples) {
+      images.push_back(example.image.defined() ? example.image : torch::zeros_like(image_like));
+      present.push_back(example.image.defined() ? 1 : 0);
     }
     batch.input.images = torch::stack(images);
     batch.input.image_present = torch::tensor(std::vector<int64_t>(present.begin(), present.end())).to(torch::kBool);

@@ -14,14 +14,9 @@ ValidationResult SequenceValidator::validate(TuningMethod& method, const Dataset
   CollateOptions collate_options{config.pad_token_id, config.bos_token_id, config.vocab_size, 0};
   double nll = 0.0;
   int64_t tokens = 0, exact = 0;
-  for (int64_t begin = 0; begin < data.size(); begin += options_.batch_size) {
-    const int64_t end = std::min(data.size(), begin + options_.batch_size);
+  for (const auto& indices : consecutive_batches(data.size(), options_.batch_size)) {
     std::vector<Example> examples;
-    std::vector<int64_t> indices;
-    for (int64_t i = begin; i < end; ++i) {
-      examples.push_back(data.get(i));
-      indices.push_back(i);
-    }
+    for (const int64_t index : indices) examples.push_back(data.get(index));
     const Batch batch = collate(examples, indices, collate_options).to(device);
     const PromptKV prompt = method.prompt(batch.size());
     auto logits = model->forward(batch.input, batch.prev_output, prompt);

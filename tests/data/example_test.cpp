@@ -71,6 +71,15 @@ TEST(EpochOrder, IsAPermutationFixedBySeedAndEpoch) {
   EXPECT_NE(order, epoch_order(100, 8, 0));
 }
 
+TEST(ConsecutiveBatches, CoverEveryRowOnceInOrderWithAShortLastBatch) {
+  const auto batches = consecutive_batches(7, 3);
+  ASSERT_EQ(batches.size(), 3u);
+  EXPECT_EQ(batches[0], (std::vector<int64_t>{0, 1, 2}));
+  EXPECT_EQ(batches[2], (std::vector<int64_t>{6}));
+  EXPECT_TRUE(consecutive_batches(0, 4).empty());
+  EXPECT_THROW(consecutive_batches(3, 0), Error);
+}
+
 class Seq2SeqTsv : public ::testing::Test {
  protected:
   void SetUp() override {
