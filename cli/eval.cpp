@@ -77,6 +77,10 @@ OFAPT_COMMAND("eval", "Score a task (caption, refcoco, vqa, snli_ve) on its OFA 
   app.add_option("--beam", e.beam_size)->capture_default_str();
   app.add_option("--answer-mode", e.answer_mode, "vqa/snli_ve: all_candidates or beam")->capture_default_str();
   app.add_option("--max-samples", e.max_samples, "Evaluate only the first N rows (0 = all)")->capture_default_str();
+  app.add_option("--meteor-jar", e.java_metrics.meteor_jar, "caption: meteor-1.5.jar, to compute METEOR as pycocoevalcap does");
+  app.add_option("--spice-jar", e.java_metrics.spice_jar, "caption: spice-1.0.jar (with its lib/), to compute SPICE");
+  app.add_option("--spice-cache", e.java_metrics.spice_cache, "caption: SPICE's parse cache directory");
+  app.add_option("--java", e.java_metrics.java, "The java program that runs the jars")->capture_default_str();
   app.add_flag_function("--progress", [&e](int64_t) { e.quiet = false; }, "Show a progress line");
   return [options] { return run(*options); };
 });

@@ -14,13 +14,14 @@ nlohmann::json CaptionScores::to_json() const {
   for (size_t k = 0; k < bleu.size(); ++k) out["Bleu_" + std::to_string(k + 1)] = bleu[k];
   out["ROUGE_L"] = rouge_l;
   out["CIDEr"] = cider;
-  out["METEOR"] = nullptr;  // needs the METEOR 1.5 jar: not computed
-  out["SPICE"] = nullptr;   // needs the SPICE jar and CoreNLP models: not computed
+  out["METEOR"] = meteor ? nlohmann::json(*meteor) : nlohmann::json();  // null: not computed
+  out["SPICE"] = spice ? nlohmann::json(*spice) : nlohmann::json();
   return out;
 }
 
 CaptionScores score_captions(const std::vector<std::string>& candidates,
-                             const std::vector<std::vector<std::string>>& references) {
+                             const std::vector<std::vector<std::string>>& references,
+                             const JavaMetricOptions& java) {
   OFAPT_CHECK(candidates.size() == references.size(), ErrorKind::kInput, "caption scores: ",
               candidates.size(), " candidates but ", references.size(), " reference lists");
   OFAPT_CHECK(!candidates.empty(), ErrorKind::kInput, "caption scores: no captions to score");
@@ -51,6 +52,16 @@ CaptionScores score_captions(const std::vector<std::string>& candidates,
   const CiderResult cider = cider_d_score(cands, refs);
   scores.cider = cider.corpus;
   scores.cider_per_image = cider.per_image;
+  if (!java.meteor_jar.empty()) {
+    const JavaMetricResult meteor = meteor_score(cands, refs, java);
+    scores.meteor = meteor.corpus;
+    scores.meteor_per_image = meteor.per_image;
+  }
+  if (!java.spice_jar.empty()) {
+    const JavaMetricResult spice = spice_score(cands, refs, java);
+    scores.spice = spice.corpus;
+    scores.spice_per_image = spice.per_image;
+  }
   return scores;
 }
 

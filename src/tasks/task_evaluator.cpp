@@ -41,7 +41,7 @@ TaskEvaluation evaluate_task(OfaModel& model, const PromptFor& prompt, const Tas
   if (!options.quiet) progress.finish();
 
   if (name == "caption") {
-    const CaptionScores scores = score_captions(texts, captions);
+    const CaptionScores scores = score_captions(texts, captions, options.java_metrics);
     result.metric = "cider";
     result.value = scores.cider;
     result.summary = scores.to_json();

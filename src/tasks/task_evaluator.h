@@ -1,6 +1,7 @@
 // Evaluation of the paper's tasks exactly as the reference scores them (ofa-spec 12): predictions
 // from TaskPredictor, then the task's metric over the split —
-//   caption   BLEU-1..4, ROUGE-L, CIDEr-D (pycocoevalcap); METEOR and SPICE reported as not computed
+//   caption   BLEU-1..4, ROUGE-L, CIDEr-D (pycocoevalcap); METEOR and SPICE from their jars when given,
+//             else reported as not computed
 //   refcoco   Acc@0.5
 //   vqa, snli_ve  accuracy = the confidence of the predicted answer
 #pragma once

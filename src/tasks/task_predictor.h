@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "metrics/box_iou.h"
+#include "metrics/java_caption_metrics.h"
 #include "model/ofa_model.h"
 #include "tasks/task.h"
 
@@ -27,6 +28,7 @@ struct TaskEvaluationOptions {
   int64_t candidate_chunk = 32;       // candidates scored per decoder batch
   int64_t max_samples = 0;            // 0 = every row
   bool quiet = true;                  // no progress line
+  JavaMetricOptions java_metrics;     // caption: the METEOR / SPICE jars (none = not computed)
 };
 
 // The prompt (or nothing) each batch of `rows` rows runs with.

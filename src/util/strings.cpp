@@ -13,4 +13,11 @@ std::vector<std::string> split_on(const std::string& text, const std::string& se
   }
 }
 
+std::string replace_all(const std::string& text, const std::string& from, const std::string& to) {
+  const auto pieces = split_on(text, from);
+  std::string out = pieces.front();
+  for (size_t i = 1; i < pieces.size(); ++i) out += to + pieces[i];
+  return out;
+}
+
 }  // namespace ofapt

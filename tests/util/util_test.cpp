@@ -31,6 +31,13 @@ TEST(SplitOn, KeepsEmptyPiecesAndMultiCharacterSeparators) {
   EXPECT_EQ(split_on("a\tb\t", "\t"), (std::vector<std::string>{"a", "b", ""}));
 }
 
+TEST(ReplaceAll, MatchesPythonStrReplace) {
+  EXPECT_EQ(replace_all("a    b", "  ", " "), "a  b");  // non-overlapping, one pass
+  EXPECT_EQ(replace_all("  x", "  ", " "), " x");
+  EXPECT_EQ(replace_all("a|||b|||", "|||", ""), "ab");
+  EXPECT_EQ(replace_all("none", "|||", ""), "none");
+}
+
 TEST(JsonlLog, AppendsRecordsAndReadersSkipATornLine) {
   const std::string path = std::string(::testing::TempDir()) + "ofapt_log.jsonl";
   std::remove(path.c_str());
