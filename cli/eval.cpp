@@ -74,6 +74,8 @@ OFAPT_COMMAND("eval", "Score a task (caption, refcoco, vqa, snli_ve) on its OFA 
   app.add_option("--device", options->device, "cpu or cuda[:i]")->capture_default_str();
   add_task_options(app, options->task);
   app.add_option("--batch-size", e.batch_size)->capture_default_str();
+  app.add_flag("--constrain-boxes", e.constrain_boxes,
+               "refcoco: generate location tokens only (the reference's eval leaves this off)");
   app.add_option("--beam", e.beam_size)->capture_default_str();
   app.add_option("--answer-mode", e.answer_mode, "vqa/snli_ve: all_candidates or beam")->capture_default_str();
   app.add_option("--max-samples", e.max_samples, "Evaluate only the first N rows (0 = all)")->capture_default_str();

@@ -1,6 +1,7 @@
 // ofapt predict: one image and a task in, the task's answer out (caption text, answer, box,
 // entailment label), with a base model alone or a tuned task. The row goes through the same task
 // reader and evaluation code as `ofapt eval`, so a prediction is exactly what eval would score.
+#include <algorithm>
 #include <iostream>
 
 #include "checkpoint/model_files.h"
@@ -33,11 +34,14 @@ std::vector<std::string> task_row(const std::string& task, const std::string& im
   return {"0", "0", image, options.text, options.premise, "entailment"};
 }
 
-// Draws a 2-pixel red rectangle on the original image.
+// Draws a 2-pixel red rectangle on the original image: the corners in either order, clamped to the
+// image (a predicted box may reach past it).
 void draw_box(RgbImage& image, const nlohmann::json& box) {
-  const int x0 = std::max(0, static_cast<int>(box[0].get<double>())), y0 = std::max(0, static_cast<int>(box[1].get<double>()));
-  const int x1 = std::min(image.width - 1, static_cast<int>(box[2].get<double>()));
-  const int y1 = std::min(image.height - 1, static_cast<int>(box[3].get<double>()));
+  auto clamp = [](double value, int size) { return std::clamp(static_cast<int>(value), 0, size - 1); };
+  const double bx0 = box[0].get<double>(), by0 = box[1].get<double>(), bx1 = box[2].get<double>(),
+               by1 = box[3].get<double>();
+  const int x0 = clamp(std::min(bx0, bx1), image.width), x1 = clamp(std::max(bx0, bx1), image.width);
+  const int y0 = clamp(std::min(by0, by1), image.height), y1 = clamp(std::max(by0, by1), image.height);
   auto paint = [&](int x, int y) {
     if (x < 0 || y < 0 || x >= image.width || y >= image.height) return;
     uint8_t* pixel = image.at(x, y);
@@ -107,6 +111,8 @@ OFAPT_COMMAND("predict", "One image + a task in, the task's answer out (caption,
   app.add_option("--draw", options->draw, "refcoco: write the image with the predicted box drawn (PNG)");
   app.add_option("--image-size", options->task.task.image_size, "Resize images to S x S")->capture_default_str();
   add_task_options(app, options->task);
+  app.add_flag("--constrain-boxes", options->evaluation.constrain_boxes,
+               "refcoco: generate location tokens only (the reference's eval leaves this off)");
   app.add_option("--beam", options->evaluation.beam_size)->capture_default_str();
   app.add_option("--answer-mode", options->evaluation.answer_mode, "vqa/snli_ve: all_candidates or beam")
       ->capture_default_str();

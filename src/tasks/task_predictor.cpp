@@ -149,6 +149,10 @@ std::vector<TaskPrediction> TaskPredictor::predict_by_beam(const std::vector<Tas
   } else if (name == "refcoco") {
     generation.min_length = 4;
     generation.max_length = 4;
+    if (options_.constrain_boxes) {
+      generation.constraint_begin = task_.tokenizer().bin_id(0);
+      generation.constraint_end = task_.tokenizer().bin_id(static_cast<int>(task_.options().num_bins) - 1) + 1;
+    }
   } else {
     // Answer tasks in beam mode: forced decoder prompt, trie constraint, unnormalised scores.
     generation.normalize_scores = false;

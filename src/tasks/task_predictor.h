@@ -25,6 +25,8 @@ struct TaskEvaluationOptions {
   int64_t caption_max_length = 16;    // max_len_b of the caption scripts
   int64_t no_repeat_ngram_size = 3;   // caption (and the grounding eval scripts)
   std::string answer_mode = "all_candidates";  // vqa/snli_ve: all_candidates | beam
+  bool constrain_boxes = false;       // refcoco: only location tokens may be generated (fairseq's
+                                      // constraint_range; the reference eval scripts leave it off)
   int64_t candidate_chunk = 32;       // candidates scored per decoder batch
   int64_t max_samples = 0;            // 0 = every row
   bool quiet = true;                  // no progress line

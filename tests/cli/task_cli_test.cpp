@@ -6,6 +6,7 @@
 
 #include "cli/run_ofapt.h"
 #include "image/base64.h"
+#include "image/decode.h"
 #include "image/png_encode.h"
 #include "image/synthetic.h"
 #include "util/file.h"
@@ -95,6 +96,20 @@ TEST(PredictCli, AnswersOneImageWithTheTaskReader) {
   ASSERT_EQ(entailment.exit_code, 0) << entailment.output;
   const std::string label = nlohmann::json::parse(entailment.output)["prediction"];
   EXPECT_TRUE(label == "yes" || label == "no" || label == "maybe") << label;
+  // A random model rarely writes 4 location tokens; --constrain-boxes makes it, so --draw has a box.
+  auto grounding = run_ofapt("predict --task refcoco --text \"the red square\" --constrain-boxes --beam 2 --max-image-size 32 "
+                             "--draw " + dir + "/box.png" + common);
+  ASSERT_EQ(grounding.exit_code, 0) << grounding.output;
+  const auto box = nlohmann::json::parse(grounding.output)["prediction"];
+  ASSERT_TRUE(box.is_array() && box.size() == 4u) << grounding.output;
+  const RgbImage drawn = decode_image(read_file(dir + "/box.png"), "box.png");
+  const RgbImage original = make_synthetic_image(32, 3);
+  ASSERT_EQ(drawn.width, original.width);
+  int64_t changed = 0;
+  for (size_t i = 0; i < drawn.pixels.size(); ++i) changed += drawn.pixels[i] != original.pixels[i];
+  EXPECT_GT(changed, 0) << "the box outline is drawn on the image";
+  auto no_box = run_ofapt("predict --task caption --draw " + dir + "/x.png" + common);
+  EXPECT_EQ(no_box.exit_code, 2) << no_box.output;
   auto missing_text = run_ofapt("predict --task refcoco" + common);
   EXPECT_EQ(missing_text.exit_code, 2);
   EXPECT_NE(missing_text.output.find("--text"), std::string::npos) << missing_text.output;
