@@ -4,26 +4,10 @@
 
 #include "image/decode.h"
 #include "util/error.h"
+#include "util/random.h"
 
 namespace ofapt {
 namespace {
-
-// splitmix64: tiny, well mixed, and the same everywhere (std:: distributions are not).
-class SplitMix64 {
- public:
-  explicit SplitMix64(uint64_t seed) : state_(seed) {}
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  // Uniform enough in [0, n) for n far below 2^32.
-  int below(int n) { return static_cast<int>(next() % static_cast<uint64_t>(n)); }
-
- private:
-  uint64_t state_;
-};
 
 struct Color {
   uint8_t r, g, b;

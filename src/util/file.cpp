@@ -22,30 +22,43 @@ std::string read_file(const std::string& path) {
   return bytes;
 }
 
-void write_file_atomic(const std::string& path, const std::string& bytes) {
+AtomicFileWriter::AtomicFileWriter(std::string path) : path_(std::move(path)) {
   std::random_device random;
-  const std::string temp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(random());
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  OFAPT_CHECK(fd >= 0, ErrorKind::kIo, path, ": cannot create ", temp, " (", std::strerror(errno), ")");
+  temp_ = path_ + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(random());
+  fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  OFAPT_CHECK(fd_ >= 0, ErrorKind::kIo, path_, ": cannot create ", temp_, " (", std::strerror(errno), ")");
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_) ::unlink(temp_.c_str());
+}
+
+void AtomicFileWriter::write(const char* data, size_t size) {
+  OFAPT_CHECK(fd_ >= 0, ErrorKind::kInternal, path_, ": write after commit");
   size_t written = 0;
-  while (written < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+  while (written < size) {
+    const ssize_t n = ::write(fd_, data + written, size - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string reason = std::strerror(errno);
-      ::close(fd);
-      ::unlink(temp.c_str());
-      throw Error(ErrorKind::kIo, str(path, ": write failed (", reason, ")"));
-    }
+    OFAPT_CHECK(n > 0, ErrorKind::kIo, path_, ": write failed (", std::strerror(errno), ")");
     written += static_cast<size_t>(n);
   }
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!synced || std::rename(temp.c_str(), path.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    ::unlink(temp.c_str());
-    throw Error(ErrorKind::kIo, str(path, ": cannot replace (", reason, ")"));
-  }
+  bytes_ += static_cast<int64_t>(size);
+}
+
+void AtomicFileWriter::commit() {
+  const bool synced = ::fsync(fd_) == 0;
+  ::close(fd_);
+  fd_ = -1;
+  OFAPT_CHECK(synced && std::rename(temp_.c_str(), path_.c_str()) == 0, ErrorKind::kIo, path_, ": cannot replace (",
+              std::strerror(errno), ")");
+  committed_ = true;
+}
+
+void write_file_atomic(const std::string& path, const std::string& bytes) {
+  AtomicFileWriter file(path);
+  file.write(bytes);
+  file.commit();
 }
 
 bool file_exists(const std::string& path) {

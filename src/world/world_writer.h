@@ -1,0 +1,44 @@
+// `ofapt synth`: the synthetic world written as OFA-format TSV files, the same layouts the real
+// datasets use (ofa-spec 11), so the same readers train and evaluate on both.
+//
+// Two splits share the world but not its images or all of its language (docs/world.md):
+//   pretrain    caption, refcoco (attribute expressions only), vqa (count color shape size exist)
+//   downstream  caption, refcoco (also relations and superlatives), vqa (also relation compare
+//               negation), snli_ve (a task family pretraining never sees)
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ofapt::world {
+
+struct WorldOptions {
+  std::string split = "downstream";  // pretrain | downstream
+  uint64_t seed = 1;
+  int64_t train_images = 2000;
+  int64_t val_images = 200;
+  int image_size = 128;
+  int jpeg_quality = 90;
+  int max_objects = 5;
+  int expressions_per_image = 2;     // refcoco rows per image
+  int questions_per_image = 3;       // vqa rows per image
+};
+
+struct WorldFile {
+  std::string name;  // e.g. "vqa_train.tsv"
+  int64_t rows = 0;
+  int64_t bytes = 0;
+};
+
+// The task files of the split for train and val, plus answers.txt (the VQA candidate list) and
+// world.json (options, files, the held-out forms). Each file is written atomically.
+// `progress(done, total)` is called after each image. Throws Error(kUsage) for bad options.
+std::vector<WorldFile> write_world(const std::string& directory, const WorldOptions& options,
+                                   const std::function<void(int64_t, int64_t)>& progress = {});
+
+// The seed of image `index` of a split part: every image has its own stream.
+uint64_t image_seed(const WorldOptions& options, bool validation, int64_t index);
+
+}  // namespace ofapt::world

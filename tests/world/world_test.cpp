@@ -1,0 +1,227 @@
+// The synthetic world: deterministic bytes for a seed, OFA layouts that the task readers accept,
+// statements that are true of their scene, and the pretraining hold-out.
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "image/base64.h"
+#include "image/decode.h"
+#include "tasks/task_dataset.h"
+#include "tasks/tasks.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/hash.h"
+#include "util/strings.h"
+#include "util/subprocess.h"
+#include "world/language.h"
+#include "world/scene.h"
+#include "world/world_writer.h"
+
+namespace ofapt::world {
+namespace {
+
+std::vector<std::vector<std::string>> read_rows(const std::string& path) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& line : split_on(read_file(path), "\n")) {
+    if (!line.empty()) rows.push_back(split_on(line, "\t"));
+  }
+  return rows;
+}
+
+// A few images of each split, written once for the whole suite.
+class World : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    directory_ = new TemporaryDirectory("ofapt_world_test");
+    for (const char* split : {"pretrain", "downstream"}) {
+      WorldOptions options;
+      options.split = split;
+      options.seed = 7;
+      options.train_images = 40;
+      options.val_images = 8;
+      const std::string dir = join_path(directory_->path(), split);
+      ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
+      write_world(dir, options);
+    }
+  }
+  static void TearDownTestSuite() { delete directory_; }
+  static std::string file(const std::string& split, const std::string& name) {
+    return join_path(join_path(directory_->path(), split), name);
+  }
+  static TemporaryDirectory* directory_;
+};
+TemporaryDirectory* World::directory_ = nullptr;
+
+TEST_F(World, ASeedFixesEveryPixelAndWord) {
+  // Pixels before JPEG coding, and the text columns: independent of platform and libjpeg.
+  WorldOptions options;
+  options.seed = 7;
+  const uint64_t seed = image_seed(options, /*validation=*/false, 0);
+  const Scene scene = make_scene(derive_seed(seed, 0), 128);
+  const RgbImage pixels = render_scene(scene, derive_seed(seed, 1));
+  EXPECT_EQ(Hash64().update(std::string(pixels.pixels.begin(), pixels.pixels.end())).hex(), "2761e3473d897920");
+  const auto refcoco = read_rows(file("downstream", "refcoco_val.tsv"));
+  EXPECT_EQ(refcoco[0][0] + "|" + refcoco[0][1] + "|" + refcoco[0][2] + "|" + refcoco[0][3], "250000000|25000000|the triangle|21,30,61,70");
+  const auto vqa = read_rows(file("downstream", "vqa_train.tsv"));
+  EXPECT_EQ(vqa[1][2] + "|" + vqa[1][3] + "|" + vqa[1][4], "how many blue shapes are there?|1.0|!+0&&0.3|!+5|square&&triangle");
+  const auto snli = read_rows(file("downstream", "snli_ve_train.tsv"));
+  EXPECT_EQ(snli[0][3] + "|" + snli[0][4] + "|" + snli[0][5], "there is a yellow square in the picture|two shapes: a white triangle and a small yellow square|entailment");
+  const auto caption = read_rows(file("pretrain", "caption_train.tsv"));
+  EXPECT_EQ(caption[2][2], "a red diamond above a blue diamond and one other shape");
+  // The stored JPEG decodes to those pixels, up to coding noise.
+  const auto train_caption = read_rows(file("downstream", "caption_train.tsv"));
+  const RgbImage decoded = decode_image(base64_decode(train_caption[0][4], "image"), "image");
+  ASSERT_EQ(decoded.width, 128);
+  double error = 0;
+  for (size_t i = 0; i < decoded.pixels.size(); ++i) error += std::abs(decoded.pixels[i] - pixels.pixels[i]);
+  EXPECT_LT(error / static_cast<double>(decoded.pixels.size()), 4.0);
+}
+
+TEST_F(World, RewritingWithTheSameSeedGivesTheSameBytes) {
+  WorldOptions options;
+  options.seed = 7;
+  options.train_images = 40;
+  options.val_images = 8;
+  TemporaryDirectory again("ofapt_world_again");
+  write_world(again.path(), options);
+  for (const char* name : {"caption_train.tsv", "refcoco_val.tsv", "vqa_train.tsv", "snli_ve_val.tsv", "answers.txt"}) {
+    EXPECT_EQ(read_file(join_path(again.path(), name)), read_file(file("downstream", name))) << name;
+  }
+  options.seed = 8;
+  TemporaryDirectory other("ofapt_world_other");
+  write_world(other.path(), options);
+  EXPECT_NE(read_file(join_path(other.path(), "vqa_train.tsv")), read_file(file("downstream", "vqa_train.tsv")));
+}
+
+TEST_F(World, EveryFileReadsThroughTheTaskReaders) {
+  std::shared_ptr<const text::OfaTokenizer> tokenizer;
+  try {
+    tokenizer = std::make_shared<text::OfaTokenizer>(text::load_tokenizer(""));
+  } catch (const Error& error) {
+    GTEST_SKIP() << "no BPE files (run scripts/fetch_bpe.sh): " << error.what();
+  }
+  TaskOptions options;
+  options.image_size = 64;
+  options.max_image_size = 128;
+  for (const auto& line : split_on(read_file(file("downstream", "answers.txt")), "\n")) {
+    if (!line.empty()) options.answers.push_back(line);
+  }
+  for (const char* name : {"caption", "refcoco", "vqa", "snli_ve"}) {
+    TaskOptions task_options = options;
+    if (std::string(name) == "snli_ve") task_options.answers.clear();  // its own yes/no/maybe
+    std::shared_ptr<const Task> task = make_task(name, tokenizer, task_options);
+    for (const bool training : {true, false}) {
+      const std::string path = file("downstream", std::string(name) + (training ? "_train.tsv" : "_val.tsv"));
+      const TaskDataset data(task, path, training);
+      ASSERT_GT(data.size(), 0) << path;
+      for (int64_t i = 0; i < data.size(); ++i) {
+        const TaskExample row = data.get_with_reference(i);  // throws, naming file:line, on a bad row
+        EXPECT_EQ(row.example.image.size(1), 64);
+        if (!training && std::string(name) == "caption") EXPECT_EQ(row.reference.captions.size(), 5u);
+        if (std::string(name) == "refcoco") {
+          // The box target is 4 location tokens + eos.
+          EXPECT_EQ(row.example.target.size(), 5u);
+        }
+      }
+    }
+  }
+}
+
+TEST_F(World, AnswersComeFromTheCandidateListAndConfidencesAreVqaScores) {
+  const auto candidates = candidate_answers();
+  const std::set<std::string> known(candidates.begin(), candidates.end());
+  for (const char* split : {"pretrain", "downstream"}) {
+    for (const auto& row : read_rows(file(split, "vqa_train.tsv"))) {
+      ASSERT_EQ(row.size(), 6u);
+      for (const auto& item : split_on(row[3], "&&")) {
+        const auto parts = split_on(item, "|!+");
+        ASSERT_EQ(parts.size(), 2u) << item;
+        EXPECT_TRUE(known.count(parts[1])) << parts[1];
+        EXPECT_TRUE(parts[0] == "0.3" || parts[0] == "0.6" || parts[0] == "0.9" || parts[0] == "1.0") << parts[0];
+      }
+    }
+  }
+  std::map<std::string, int> labels;
+  for (const auto& row : read_rows(file("downstream", "snli_ve_train.tsv"))) ++labels[row[5]];
+  EXPECT_EQ(labels.size(), 3u);
+  EXPECT_EQ(labels["entailment"], labels["contradiction"]);
+  EXPECT_EQ(labels["entailment"], labels["neutral"]);
+}
+
+TEST_F(World, PretrainingHoldsOutQuestionTypesRelationsAndEntailment) {
+  EXPECT_FALSE(file_exists(file("pretrain", "snli_ve_train.tsv")));
+  EXPECT_TRUE(file_exists(file("downstream", "snli_ve_train.tsv")));
+  auto mentions_held_out = [](const std::string& text) {
+    for (const char* word : {"left of", "right of", "above", "below", "larger", "smaller", "more", "not",
+                             "leftmost", "rightmost", "topmost", "lowest"}) {
+      if (text.find(word) != std::string::npos) return true;
+    }
+    return false;
+  };
+  int pretrain_held_out = 0, downstream_held_out = 0;
+  for (const char* name : {"vqa_train.tsv", "refcoco_train.tsv"}) {
+    for (const auto& row : read_rows(file("pretrain", name))) pretrain_held_out += mentions_held_out(row[2]);
+    for (const auto& row : read_rows(file("downstream", name))) downstream_held_out += mentions_held_out(row[2]);
+  }
+  EXPECT_EQ(pretrain_held_out, 0);
+  EXPECT_GT(downstream_held_out, 10);
+  // Different images: the two splits draw from different seed streams.
+  EXPECT_NE(read_rows(file("pretrain", "caption_val.tsv"))[0][4], read_rows(file("downstream", "caption_val.tsv"))[0][4]);
+}
+
+TEST(WorldLanguage, ExpressionsNameOneObjectAndBoxesLieInsideTheImage) {
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    const Scene scene = make_scene(seed, 128);
+    ASSERT_GE(scene.objects.size(), 2u);
+    for (const auto& object : scene.objects) {
+      EXPECT_GE(object.x0(), 0);
+      EXPECT_GE(object.y0(), 0);
+      EXPECT_LE(object.x1(), 128);
+      EXPECT_LE(object.y1(), 128);
+    }
+    SplitMix64 rng(seed);
+    for (const auto& expression : referring_expressions(scene, rng, 3, false)) {
+      // An attribute expression: the objects with every named attribute are exactly the target.
+      int matching = 0;
+      for (const auto& object : scene.objects) {
+        bool all = true;
+        if (expression.text.find(shape_name(object.shape)) == std::string::npos &&
+            expression.text.find(" shape") == std::string::npos) {
+          all = false;
+        }
+        for (int c = 0; c < kColorCount; ++c) {
+          if (expression.text.find(color_name(c)) != std::string::npos && object.color != c) all = false;
+        }
+        for (const char* size : {"small", "large"}) {
+          if (expression.text.find(size) != std::string::npos && (object.large != (std::string(size) == "large"))) {
+            all = false;
+          }
+        }
+        for (const auto& shape : shape_names()) {
+          if (expression.text.find(shape) != std::string::npos && shape_name(object.shape) != shape) all = false;
+        }
+        matching += all;
+      }
+      EXPECT_EQ(matching, 1) << expression.text;
+    }
+  }
+}
+
+TEST(WorldOptionsCheck, BadOptionsAreUsageErrors) {
+  TemporaryDirectory dir("ofapt_world_bad");
+  WorldOptions options;
+  options.split = "finetune";
+  EXPECT_THROW(write_world(dir.path(), options), Error);
+  options.split = "pretrain";
+  options.train_images = 0;
+  EXPECT_THROW(write_world(dir.path(), options), Error);
+  options.train_images = 1;
+  EXPECT_THROW(write_world(join_path(dir.path(), "missing"), options), Error);
+}
+
+}  // namespace
+}  // namespace ofapt::world
