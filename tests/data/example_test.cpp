@@ -69,6 +69,8 @@ TEST(EpochOrder, IsAPermutationFixedBySeedAndEpoch) {
   EXPECT_EQ(order, epoch_order(100, 7, 0));
   EXPECT_NE(order, epoch_order(100, 7, 1));
   EXPECT_NE(order, epoch_order(100, 8, 0));
+  // Pinned: a resumed run must see the same order from any build.
+  EXPECT_EQ(epoch_order(10, 7, 3), (std::vector<int64_t>{7, 5, 9, 8, 6, 0, 4, 2, 3, 1}));
 }
 
 TEST(ConsecutiveBatches, CoverEveryRowOnceInOrderWithAShortLastBatch) {
