@@ -64,7 +64,7 @@ int run(const InfoOptions& options) {
 OFAPT_COMMAND("info", "Describe a checkpoint (format, config, parameter counts) or a preset", [](CLI::App& app) {
   auto options = std::make_shared<InfoOptions>();
   app.add_option("--model", options->model, "Checkpoint directory or file");
-  app.add_option("--preset", options->preset, "micro, tiny, medium, base, large or huge (no weights needed)");
+  app.add_option("--preset", options->preset, "micro, nano, tiny, medium, base, large or huge (no weights needed)");
   app.add_flag("--ema", options->use_ema, "Describe the EMA weights of a fairseq checkpoint");
   app.add_option("--method", options->method, "A tuning spec: also report its trainable vs total parameters");
   return [options] { return run(*options); };

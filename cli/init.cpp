@@ -34,7 +34,7 @@ int run(const InitOptions& options) {
 
 OFAPT_COMMAND("init", "Write a randomly initialised model (preset or config.json)", [](CLI::App& app) {
   auto options = std::make_shared<InitOptions>();
-  app.add_option("--preset", options->preset, "micro, tiny, medium, base, large or huge");
+  app.add_option("--preset", options->preset, "micro, nano, tiny, medium, base, large or huge");
   app.add_option("--config", options->config, "A config.json to build instead of a preset");
   app.add_option("--out", options->out, "Output directory")->required();
   app.add_option("--seed", options->seed, "Random seed")->capture_default_str();

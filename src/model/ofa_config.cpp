@@ -45,12 +45,13 @@ OfaConfig OfaConfig::preset(const std::string& name) {
     const char* resnet;
   };
   static const std::map<std::string, Shape> shapes = {
-      {"micro", {64, 128, 4, 2, 2, "resnet50"}},       {"tiny", {256, 1024, 4, 4, 4, "resnet50"}},
+      {"micro", {64, 128, 4, 2, 2, "resnet50"}},       {"nano", {128, 512, 4, 2, 2, "resnet18"}},
+      {"tiny", {256, 1024, 4, 4, 4, "resnet50"}},
       {"medium", {512, 2048, 8, 4, 4, "resnet101"}},   {"base", {768, 3072, 12, 6, 6, "resnet101"}},
       {"large", {1024, 4096, 16, 12, 12, "resnet152"}}, {"huge", {1280, 5120, 16, 24, 12, "resnet152"}}};
   auto found = shapes.find(name);
   OFAPT_CHECK(found != shapes.end(), ErrorKind::kUsage, "unknown preset '", name,
-              "' (expected micro, tiny, medium, base, large or huge)");
+              "' (expected micro, nano, tiny, medium, base, large or huge)");
   const Shape& shape = found->second;
   OfaConfig config;
   config.d_model = shape.d;
@@ -62,7 +63,7 @@ OfaConfig OfaConfig::preset(const std::string& name) {
   return config;
 }
 
-std::vector<std::string> OfaConfig::preset_names() { return {"micro", "tiny", "medium", "base", "large", "huge"}; }
+std::vector<std::string> OfaConfig::preset_names() { return {"micro", "nano", "tiny", "medium", "base", "large", "huge"}; }
 
 namespace {
 

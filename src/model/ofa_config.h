@@ -49,7 +49,8 @@ struct OfaConfig {
   // Throws Error(kSchema) naming `source` when a field is inconsistent (e.g. d not divisible by H).
   void validate(const std::string& source) const;
 
-  // Presets: micro (tests and smoke runs), tiny, medium, base, large, huge (ofa-spec section 1).
+  // Presets: micro (tests and smoke runs), nano (the synthetic world's default model, sized for a
+  // 2-core CPU), tiny, medium, base, large, huge (ofa-spec section 1).
   static OfaConfig preset(const std::string& name);
   static std::vector<std::string> preset_names();
 

@@ -1,0 +1,53 @@
+// ofapt synth -> ofapt pretrain -> ofapt tune/eval on the world's downstream files: the synthetic
+// world's whole path through the command line, at toy size.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/run_ofapt.h"
+#include "util/file.h"
+#include "util/jsonl_log.h"
+
+namespace ofapt {
+namespace {
+
+using testing::run_ofapt;
+
+TEST(WorldCli, SynthPretrainThenTuneAndEvalDownstream) {
+  const std::string dir = testing::fresh_test_dir("world");
+  auto synth = run_ofapt("synth --quiet --split pretrain --out " + dir + "/pretrain --train-images 6 --val-images 2 "
+                         "--image-size 64");
+  ASSERT_EQ(synth.exit_code, 0) << synth.output;
+  EXPECT_NE(synth.output.find("vqa_train.tsv: 18 rows"), std::string::npos) << synth.output;
+  ASSERT_EQ(run_ofapt("synth --quiet --split downstream --out " + dir + "/downstream --train-images 4 "
+                      "--val-images 2 --image-size 64").exit_code, 0);
+  EXPECT_TRUE(file_exists(dir + "/downstream/snli_ve_val.tsv"));
+
+  auto pretrain = run_ofapt("pretrain --quiet --world " + dir + "/pretrain --output " + dir + "/run --preset nano "
+                            "--image-size 32 --steps 3 --batch-size 4 --valid-every 3 --save-every 3");
+  ASSERT_EQ(pretrain.exit_code, 0) << pretrain.output;
+  const auto config = nlohmann::json::parse(read_file(dir + "/run/model/config.json"));
+  EXPECT_EQ(config["ofapt_pretrain"]["steps"], 3);
+  EXPECT_EQ(config["ofapt_pretrain"]["max_image_size"], 64);  // from world.json
+  EXPECT_EQ(config["d_model"], 128);
+  bool validated = false;
+  for (const auto& record : read_jsonl(dir + "/run/train_log.jsonl")) validated |= record.value("event", "") == "valid";
+  EXPECT_TRUE(validated);
+
+  // The pretrained model is a base like any other: prompt-tune it on a downstream task and evaluate.
+  const std::string model = " --model " + dir + "/run/model --image-size 32 --max-image-size 64";
+  auto tune = run_ofapt("tune --quiet --task snli_ve --method prompt:length=4 --train " + dir +
+                        "/downstream/snli_ve_train.tsv --output " + dir + "/tuned --steps 2 --batch-size 4" + model);
+  ASSERT_EQ(tune.exit_code, 0) << tune.output;
+  auto eval = run_ofapt("eval --task vqa --answers " + dir + "/downstream/answers.txt --data " + dir +
+                        "/downstream/vqa_val.tsv" + model);
+  ASSERT_EQ(eval.exit_code, 0) << eval.output;
+  EXPECT_NE(eval.output.find("accuracy"), std::string::npos) << eval.output;
+
+  auto missing = run_ofapt("pretrain --world " + dir + "/downstream/nothing --output " + dir + "/bad");
+  EXPECT_EQ(missing.exit_code, 2) << missing.output;
+  EXPECT_NE(missing.output.find("world.json"), std::string::npos) << missing.output;
+}
+
+}  // namespace
+}  // namespace ofapt
