@@ -13,6 +13,7 @@
 
 #include "train/trainer.h"
 #include "tuning/make_method.h"
+#include "util/allocator.h"
 #include "util/jsonl_log.h"
 #include "util/threading.h"
 
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   std::string preset = "tiny", spec = "prompt:length=64";
   int64_t batch = 8, image_size = 256, source_len = 20, target_len = 10, steps = 12, warmup = 4;
   bool cache = true;
+  std::string allocator = "reuse";
   CLI::App app{"ofapt train-step benchmark"};
   app.add_option("--preset", preset);
   app.add_option("--method", spec);
@@ -41,7 +43,10 @@ int main(int argc, char** argv) {
   app.add_option("--steps", steps, "Updates timed after the warm-up");
   app.add_option("--warmup", warmup, "Updates not timed (the first epoch fills the feature cache)");
   app.add_flag("--cache,!--no-cache", cache, "Cache frozen ResNet features");
+  app.add_option("--allocator", allocator, "reuse (as ofapt pretrain/tune/eval run) or system (glibc defaults)")
+      ->check(CLI::IsMember({"reuse", "system"}));
   CLI11_PARSE(app, argc, argv);
+  if (allocator == "reuse") reexec_with_reusing_allocator(argv);
   configure_cpu_threads();
 
   const OfaConfig config = OfaConfig::preset(preset);
@@ -90,6 +95,7 @@ int main(int argc, char** argv) {
   const double median = times[times.size() / 2];
   const double p90 = times[std::min(times.size() - 1, times.size() * 9 / 10)];
   nlohmann::json result{{"preset", preset},
+                        {"allocator", allocator},
                         {"method", method->spec()},
                         {"feature_cache", cache},
                         {"batch", batch},

@@ -1,8 +1,10 @@
 // ofapt: one binary, one subcommand per file in cli/. Errors end here: exit 1, usage errors exit 2.
 #include <iostream>
 #include <memory>
+#include <string>
 
 #include "cli/command.h"
+#include "util/allocator.h"
 #include "util/error.h"
 #include "util/threading.h"
 
@@ -17,6 +19,11 @@ std::vector<CommandInfo>& command_registry() {
 
 int main(int argc, char** argv) {
   using namespace ofapt;
+  // Commands whose steps allocate large tensors run with the heap-keeping allocator (util/allocator.h).
+  if (argc > 1) {
+    const std::string command = argv[1];
+    if (command == "pretrain" || command == "tune" || command == "eval") reexec_with_reusing_allocator(argv);
+  }
   CLI::App app{"ofapt: prompt tuning for generative multimodal pretrained models (OFA)"};
   app.require_subcommand(1);
   std::function<int()> run;
