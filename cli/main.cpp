@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   // Commands whose steps allocate large tensors run with the heap-keeping allocator (util/allocator.h).
   if (argc > 1) {
     const std::string command = argv[1];
-    if (command == "pretrain" || command == "tune" || command == "eval") reexec_with_reusing_allocator(argv);
+    if (command == "pretrain" || command == "tune" || command == "eval" || command == "demo") reexec_with_reusing_allocator(argv);
   }
   CLI::App app{"ofapt: prompt tuning for generative multimodal pretrained models (OFA)"};
   app.require_subcommand(1);

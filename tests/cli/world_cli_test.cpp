@@ -44,6 +44,18 @@ TEST(WorldCli, SynthPretrainThenTuneAndEvalDownstream) {
   ASSERT_EQ(eval.exit_code, 0) << eval.output;
   EXPECT_NE(eval.output.find("accuracy"), std::string::npos) << eval.output;
 
+  // The demo on that model: zero-shot, prompt tuning, the table and a results file.
+  auto demo = run_ofapt("demo --model " + dir + "/run/model --work " + dir + "/demo --task vqa --steps 2 "
+                        "--train-images 4 --val-images 2 --eval-rows 4 --batch-size 2");
+  ASSERT_EQ(demo.exit_code, 0) << demo.output;
+  EXPECT_NE(demo.output.find("prompt:length=64,depth=both"), std::string::npos) << demo.output;
+  const auto results = nlohmann::json::parse(read_file(dir + "/demo/demo_results.json"));
+  EXPECT_EQ(results["runs"][0]["trainable_parameters"], 2 * 2 * 64 * 128 * 2);  // K and V, 2+2 layers, P=64, d=128
+  EXPECT_TRUE(file_exists(dir + "/demo/prompt/final/adapter_model.safetensors"));
+  auto no_model = run_ofapt("demo --model " + dir + "/nothing --work " + dir + "/demo2");
+  EXPECT_EQ(no_model.exit_code, 2) << no_model.output;
+  EXPECT_NE(no_model.output.find("ofapt pretrain"), std::string::npos) << no_model.output;
+
   auto missing = run_ofapt("pretrain --world " + dir + "/downstream/nothing --output " + dir + "/bad");
   EXPECT_EQ(missing.exit_code, 2) << missing.output;
   EXPECT_NE(missing.output.find("world.json"), std::string::npos) << missing.output;
