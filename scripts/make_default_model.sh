@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 run=${1:-runs/nano-pretrain}
 device=${2:-cpu}
-ofapt=build/ofapt
+ofapt=${OFAPT:-build/ofapt}  # OFAPT=path runs another binary (e.g. a copy, while build/ is rebuilt)
 mkdir -p "$run"
 if [[ ! -f $run/world/world.json ]]; then
   $ofapt synth --split pretrain --seed 1 --train-images 4000 --val-images 100 --out "$run/world" --quiet
