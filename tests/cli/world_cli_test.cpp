@@ -46,12 +46,14 @@ TEST(WorldCli, SynthPretrainThenTuneAndEvalDownstream) {
 
   // The demo on that model: zero-shot, prompt tuning, the table and a results file.
   auto demo = run_ofapt("demo --model " + dir + "/run/model --work " + dir + "/demo --task vqa --steps 2 "
-                        "--train-images 4 --val-images 2 --eval-rows 4 --batch-size 2");
+                        "--train-images 4 --val-images 2 --eval-rows 4 --batch-size 2 --compare-scratch");
   ASSERT_EQ(demo.exit_code, 0) << demo.output;
   EXPECT_NE(demo.output.find("prompt:length=64,depth=both"), std::string::npos) << demo.output;
   const auto results = nlohmann::json::parse(read_file(dir + "/demo/demo_results.json"));
   EXPECT_EQ(results["runs"][0]["trainable_parameters"], 2 * 2 * 64 * 128 * 2);  // K and V, 2+2 layers, P=64, d=128
   EXPECT_TRUE(file_exists(dir + "/demo/prompt/final/adapter_model.safetensors"));
+  ASSERT_EQ(results["runs"].size(), 2u);
+  EXPECT_EQ(results["runs"][1]["method"], "finetune (from scratch)");
   auto no_model = run_ofapt("demo --model " + dir + "/nothing --work " + dir + "/demo2");
   EXPECT_EQ(no_model.exit_code, 2) << no_model.output;
   EXPECT_NE(no_model.output.find("ofapt pretrain"), std::string::npos) << no_model.output;
