@@ -60,12 +60,6 @@ std::string human_bytes(int64_t bytes) {
   return text;
 }
 
-void ensure_directory(const std::string& path) {
-  if (!is_directory(path)) {
-    OFAPT_CHECK(::mkdir(path.c_str(), 0755) == 0, ErrorKind::kIo, path, ": cannot create the directory");
-  }
-}
-
 // Scores `data` with the model (and method, when given) on the task's metric.
 TaskEvaluation score(OfaModel& model, TuningMethod* method, const TaskDataset& data, int64_t rows) {
   TaskEvaluationOptions options;
@@ -118,11 +112,11 @@ int run(DemoOptions& options) {
   configure_cpu_threads();
   OFAPT_CHECK(file_exists(join_path(options.model, "config.json")), ErrorKind::kUsage, options.model,
               ": no model there. The default model is made by `ofapt pretrain` (docs/world.md); or pass --model");
-  ensure_directory(options.work);
+  make_directory(options.work);
   const std::string world_dir = join_path(options.work, "world");
   const auto total_start = std::chrono::steady_clock::now();
   if (!file_exists(join_path(world_dir, "world.json"))) {
-    ensure_directory(world_dir);
+    make_directory(world_dir);
     std::cerr << "== writing the downstream world to " << world_dir << "\n";
     world::write_world(world_dir, options.world);
   }

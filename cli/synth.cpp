@@ -1,6 +1,4 @@
 // ofapt synth: the synthetic world's OFA-format TSVs (world/world_writer.h, docs/world.md).
-#include <sys/stat.h>
-
 #include <iostream>
 #include <memory>
 
@@ -20,9 +18,7 @@ struct SynthOptions {
 };
 
 int run(const SynthOptions& options) {
-  if (!is_directory(options.out)) {
-    OFAPT_CHECK(::mkdir(options.out.c_str(), 0755) == 0, ErrorKind::kIo, options.out, ": cannot create the directory");
-  }
+  make_directory(options.out);
   Progress progress("synth " + options.world.split, options.world.train_images + options.world.val_images);
   const auto files = world::write_world(options.out, options.world, [&](int64_t done, int64_t) {
     if (!options.quiet && (done % 100 == 0)) progress.update(done, {}, done);

@@ -107,10 +107,7 @@ TensorMap model_state(OfaModel& model) {
 }
 
 void save_model(OfaModel& model, const std::string& directory, const ModelWriteOptions& options) {
-  if (!is_directory(directory)) {
-    OFAPT_CHECK(::mkdir(directory.c_str(), 0755) == 0 || is_directory(directory), ErrorKind::kIo, directory,
-                ": cannot create directory");
-  }
+  make_directory(directory);
   TensorMap state;
   for (auto& entry : model_state(model)) {
     auto tensor = entry.second.to(torch::kCPU);

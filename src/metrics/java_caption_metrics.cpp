@@ -14,11 +14,7 @@
 namespace ofapt {
 namespace {
 
-std::string command_line(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& arg : argv) out += (out.empty() ? "" : " ") + arg;
-  return out;
-}
+std::string command_line(const std::vector<std::string>& argv) { return join(argv, " "); }
 
 // The last few lines of a failed run's stderr, for the error message.
 std::string tail(const std::string& text, size_t lines = 5) {

@@ -56,12 +56,6 @@ class EpochBatches {
   std::vector<int64_t> order_;
 };
 
-void make_directory(const std::string& path) {
-  if (is_directory(path)) return;
-  OFAPT_CHECK(::mkdir(path.c_str(), 0755) == 0 || is_directory(path), ErrorKind::kIo, path,
-              ": cannot create directory");
-}
-
 }  // namespace
 
 TrainSummary train_method(TuningMethod& method, const Dataset& train, const Dataset* valid, Validator* validator,

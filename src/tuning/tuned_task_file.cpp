@@ -23,10 +23,7 @@ const char* peft_type(const std::string& method) {
 
 void save_tuned_task(TuningMethod& method, const ModelFingerprint& base, const std::string& directory,
                      const nlohmann::json& extra) {
-  if (!is_directory(directory)) {
-    OFAPT_CHECK(::mkdir(directory.c_str(), 0755) == 0 || is_directory(directory), ErrorKind::kIo, directory,
-                ": cannot create directory");
-  }
+  make_directory(directory);
   TensorMap tensors;
   int64_t count = 0;
   for (const auto& [name, tensor] : method.export_tensors()) {

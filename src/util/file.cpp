@@ -6,7 +6,9 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <random>
 
@@ -59,6 +61,25 @@ void write_file_atomic(const std::string& path, const std::string& bytes) {
   AtomicFileWriter file(path);
   file.write(bytes);
   file.commit();
+}
+
+void make_directory(const std::string& path) {
+  if (is_directory(path)) return;
+  OFAPT_CHECK(::mkdir(path.c_str(), 0755) == 0 || is_directory(path), ErrorKind::kIo, path,
+              ": cannot create the directory (", std::strerror(errno), ")");
+}
+
+TemporaryDirectory::TemporaryDirectory(const std::string& prefix) {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = join_path(base != nullptr && *base != '\0' ? base : "/tmp", prefix + "_XXXXXX");
+  OFAPT_CHECK(::mkdtemp(pattern.data()) != nullptr, ErrorKind::kIo, pattern, ": cannot create a temporary directory (",
+              std::strerror(errno), ")");
+  path_ = pattern;
+}
+
+TemporaryDirectory::~TemporaryDirectory() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
 }
 
 bool file_exists(const std::string& path) {

@@ -36,6 +36,22 @@ class AtomicFileWriter {
   int64_t bytes_ = 0;
 };
 
+// Creates `path` (one level) unless it is a directory already; throws Error(kIo) naming it otherwise.
+void make_directory(const std::string& path);
+
+// A fresh private directory under $TMPDIR (or /tmp), removed with everything in it on destruction.
+class TemporaryDirectory {
+ public:
+  explicit TemporaryDirectory(const std::string& prefix = "ofapt");
+  ~TemporaryDirectory();
+  TemporaryDirectory(const TemporaryDirectory&) = delete;
+  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 bool file_exists(const std::string& path);
 bool is_directory(const std::string& path);
 

@@ -13,6 +13,12 @@ std::vector<std::string> split_on(const std::string& text, const std::string& se
   }
 }
 
+std::string join(const std::vector<std::string>& items, const std::string& separator) {
+  std::string out;
+  for (size_t k = 0; k < items.size(); ++k) out += (k ? separator : "") + items[k];
+  return out;
+}
+
 std::string replace_all(const std::string& text, const std::string& from, const std::string& to) {
   const auto pieces = split_on(text, from);
   std::string out = pieces.front();

@@ -10,6 +10,9 @@ namespace ofapt {
 // "a,,b" on "," gives "a", "", "b"). separator must not be empty.
 std::vector<std::string> split_on(const std::string& text, const std::string& separator);
 
+// The items with `separator` between them.
+std::string join(const std::vector<std::string>& items, const std::string& separator);
+
 // Every non-overlapping occurrence of `from` (left to right) replaced by `to`, as Python's str.replace.
 std::string replace_all(const std::string& text, const std::string& from, const std::string& to);
 

@@ -5,27 +5,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
-#include <filesystem>
 
 #include "util/error.h"
 #include "util/file.h"
 
 namespace ofapt {
-
-TemporaryDirectory::TemporaryDirectory(const std::string& prefix) {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = join_path(base != nullptr && *base != '\0' ? base : "/tmp", prefix + "_XXXXXX");
-  OFAPT_CHECK(::mkdtemp(pattern.data()) != nullptr, ErrorKind::kIo, pattern, ": cannot create a temporary directory (",
-              std::strerror(errno), ")");
-  path_ = pattern;
-}
-
-TemporaryDirectory::~TemporaryDirectory() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input) {
   OFAPT_CHECK(!argv.empty(), ErrorKind::kInternal, "run_process needs a program");

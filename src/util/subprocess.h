@@ -18,17 +18,4 @@ struct ProcessResult {
 // Throws Error(kIo) when the program cannot be started.
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input = "");
 
-// A fresh private directory under $TMPDIR (or /tmp), removed with everything in it on destruction.
-class TemporaryDirectory {
- public:
-  explicit TemporaryDirectory(const std::string& prefix = "ofapt");
-  ~TemporaryDirectory();
-  TemporaryDirectory(const TemporaryDirectory&) = delete;
-  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 }  // namespace ofapt

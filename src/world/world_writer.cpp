@@ -11,17 +11,12 @@
 #include "util/error.h"
 #include "util/file.h"
 #include "util/random.h"
+#include "util/strings.h"
 #include "world/language.h"
 #include "world/scene.h"
 
 namespace ofapt::world {
 namespace {
-
-std::string join(const std::vector<std::string>& items, const std::string& separator) {
-  std::string out;
-  for (size_t k = 0; k < items.size(); ++k) out += (k ? separator : "") + items[k];
-  return out;
-}
 
 std::string row(const std::vector<std::string>& columns) { return join(columns, "\t") + "\n"; }
 

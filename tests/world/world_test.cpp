@@ -2,8 +2,6 @@
 // statements that are true of their scene, and the pretraining hold-out.
 #include <gtest/gtest.h>
 
-#include <sys/stat.h>
-
 #include <cmath>
 #include <map>
 #include <set>
@@ -16,7 +14,6 @@
 #include "util/file.h"
 #include "util/hash.h"
 #include "util/strings.h"
-#include "util/subprocess.h"
 #include "world/language.h"
 #include "world/scene.h"
 #include "world/world_writer.h"
@@ -44,7 +41,7 @@ class World : public ::testing::Test {
       options.train_images = 40;
       options.val_images = 8;
       const std::string dir = join_path(directory_->path(), split);
-      ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
+      make_directory(dir);
       write_world(dir, options);
     }
   }
