@@ -4,12 +4,12 @@
 # bench/results/allocator_cpu.jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/record.sh
 out=bench/results/allocator_cpu.jsonl
 : > $out.tmp
 for allocator in system reuse; do
   cmd="build/bench/train_step_bench --preset nano --method finetune --batch 16 --image-size 128 --source-len 16 --target-len 16 --steps 10 --warmup 3 --no-cache --allocator $allocator"
-  result=$($cmd)
-  echo "{\"command\": \"$cmd\", \"host\": \"$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\", \"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\", \"date\": \"$(date -u +%F)\", \"result\": $result}" >> $out.tmp
+  record "$cmd" $out.tmp
 done
 mv $out.tmp $out
 cat $out

@@ -3,14 +3,14 @@
 # without the frozen-feature cache, into bench/results/train_step_cpu.jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/record.sh
 out=bench/results/train_step_cpu.jsonl
 : > $out.tmp
 for method in "prompt:length=64" "prompt:length=64,reparam=mlp" "adapter:dim=100" "bitfit" "lora:rank=8" "finetune"; do
   for cache in --cache --no-cache; do
     if [[ $method == finetune && $cache == --cache ]]; then continue; fi  # finetuning trains the ResNet: no cache
     cmd="build/bench/train_step_bench --preset tiny --method $method --batch 8 --image-size 256 --steps 12 --warmup 4 $cache"
-    result=$($cmd)
-    echo "{\"command\": \"$cmd\", \"host\": \"$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)\", \"load\": \"$(cut -d' ' -f1-3 /proc/loadavg)\", \"date\": \"$(date -u +%F)\", \"result\": $result}" >> $out.tmp
+    record "$cmd" $out.tmp
   done
 done
 mv $out.tmp $out

@@ -45,7 +45,8 @@ std::vector<TaskPrediction> TaskPredictor::predict(const std::vector<TaskExample
 std::vector<double> TaskPredictor::score_candidates(const TaskExample& row) {
   const auto& config = model_->config();
   const Batch one = collate({row.example}, {0}, {config.pad_token_id, config.bos_token_id, 0, 0}).to(device_);
-  const auto encoded = model_->encode(one.input, prompt_(1));
+  const PromptKV prompt = prompt_(1);  // one row's prompt, shared by the encoder and every candidate chunk
+  const auto encoded = model_->encode(one.input, prompt);
   const auto& trie = dynamic_cast<const AnswerTask&>(task_).trie();
   const auto& decoder_prompt = row.reference.decoder_prompt;              // bos first
   const int64_t start = static_cast<int64_t>(decoder_prompt.size()) - 1;  // target position of the first answer token
@@ -64,7 +65,7 @@ std::vector<double> TaskPredictor::score_candidates(const TaskExample& row) {
     }
     auto prev_tokens = pad_sequences(prev, config.pad_token_id).to(device_);
     auto same_row = torch::zeros({count}, torch::TensorOptions().dtype(torch::kLong).device(device_));
-    auto logits = model_->decode(prev_tokens, encoded.index_select(same_row), index_select_rows(prompt_(1), same_row))
+    auto logits = model_->decode(prev_tokens, encoded.index_select(same_row), index_select_rows(prompt, same_row))
                       .to(torch::kFloat)
                       .cpu();
     // Only the trie's next tokens compete at each answer position (the reference's constraint mask).
