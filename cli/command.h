@@ -32,4 +32,4 @@ struct CommandRegistration {
 #define OFAPT_CONCAT_INNER(a, b) a##b
 #define OFAPT_CONCAT(a, b) OFAPT_CONCAT_INNER(a, b)
 #define OFAPT_COMMAND(name, help, setup) \
-  static ::ofapt::cli::CommandRegistration OFAPT_CONCAT(ofapt_command_, __LINE__)(name, help, setup)
+  static ::ofapt::cli::CommandRegistration OFAPT_CONCAT(ofapt_command_, __COUNTER__)(name, help, setup)

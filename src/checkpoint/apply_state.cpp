@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace ofapt {
 namespace {
@@ -16,12 +17,6 @@ enum class DtypeFamily { kFloating, kIntegral, kBool };
 DtypeFamily family(at::ScalarType type) {
   if (type == at::kBool) return DtypeFamily::kBool;
   return at::isFloatingType(type) || at::isComplexType(type) ? DtypeFamily::kFloating : DtypeFamily::kIntegral;
-}
-
-std::string shape_string(at::IntArrayRef shape) {
-  std::string out = "[";
-  for (size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
-  return out + "]";
 }
 
 std::string list(const std::vector<std::string>& items, const std::string& separator) {
@@ -113,8 +108,8 @@ void apply_tensors(const TensorMap& targets, const TensorMap& tensors, const std
     const std::string name =
         file_key == module_key ? str("'", file_key, "'") : str("'", file_key, "' (loaded as '", module_key, "')");
     if (from.sizes() != to.sizes()) {
-      problems.push_back(str("tensor ", name, " has shape ", shape_string(from.sizes()), ", the model expects ",
-                             shape_string(to.sizes())));
+      problems.push_back(str("tensor ", name, " has shape ", shape_string(from.sizes().vec()), ", the model expects ",
+                             shape_string(to.sizes().vec())));
     } else if (!shape_only && family(from.scalar_type()) != family(to.scalar_type())) {
       problems.push_back(str("tensor ", name, " has dtype ", c10::toString(from.scalar_type()), ", the model expects ",
                              c10::toString(to.scalar_type())));

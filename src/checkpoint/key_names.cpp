@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace ofapt {
 namespace {
@@ -23,10 +24,6 @@ std::vector<std::string> split(const std::string& key) {
 
 bool is_number(const std::string& text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace

@@ -9,13 +9,10 @@
 #include "checkpoint/torch_checkpoint.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/strings.h"
 
 namespace ofapt {
 namespace {
-
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 std::string parent_directory(const std::string& path) {
   const auto slash = path.find_last_of('/');

@@ -11,6 +11,7 @@
 #include "checkpoint/mapped_file.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/strings.h"
 
 namespace ofapt {
 namespace {
@@ -36,12 +37,6 @@ struct Entry {
   std::vector<int64_t> shape;
   uint64_t begin = 0, end = 0;  // byte range inside the data buffer
 };
-
-std::string shape_string(const std::vector<int64_t>& shape) {
-  std::string out = "[";
-  for (size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
-  return out + "]";
-}
 
 std::string offsets_string(const Entry& entry) { return str("[", entry.begin, ",", entry.end, "]"); }
 

@@ -8,15 +8,10 @@
 
 #include "checkpoint/pickle_reader.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace ofapt {
 namespace {
-
-std::string shape_string(const std::vector<int64_t>& values) {
-  std::string out = "[";
-  for (size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + std::to_string(values[i]);
-  return out + "]";
-}
 
 // Refuses files the zip reader would only report obscurely: a legacy torch.save file starts
 // with a pickle (0x80 = PROTO), a zip with "PK".

@@ -1,6 +1,5 @@
 #include "image/png_decode.h"
 
-#include <csetjmp>
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -8,16 +7,16 @@
 #include <png.h>
 
 #include "image/decode.h"
+#include "image/png_errors.h"
 #include "util/error.h"
 
 namespace ofapt {
 namespace {
 
-// Where libpng reads from, and where our error callback leaves its message.
+// Where libpng reads from.
 struct PngState {
   const std::string* bytes = nullptr;
   size_t offset = 0;
-  char message[256] = {};
 };
 
 void read_bytes(png_structp png, png_bytep out, size_t length) {
@@ -27,29 +26,11 @@ void read_bytes(png_structp png, png_bytep out, size_t length) {
   state->offset += length;
 }
 
-// libpng's default handler prints to stderr before its longjmp; ours only records the message.
-[[noreturn]] void on_error(png_structp png, png_const_charp message) {
-  auto* state = static_cast<PngState*>(png_get_error_ptr(png));
-  std::snprintf(state->message, sizeof(state->message), "%s", message);
-  png_longjmp(png, 1);
-}
-
-void on_warning(png_structp, png_const_charp) {}  // e.g. a bad iCCP profile: pixels are unaffected
-
-// Runs one libpng step; false if libpng reported an error. setjmp lives in its own function so that no
-// C++ object with a destructor is skipped by the longjmp.
-template <typename Step>
-bool guarded(png_structp png, Step&& step) {
-  if (setjmp(png_jmpbuf(png))) return false;
-  step();
-  return true;
-}
-
 class PngReader {
  public:
   PngReader(const std::string& bytes, const std::string& source_name) : source_name_(source_name) {
     state_.bytes = &bytes;
-    png_ = png_create_read_struct(PNG_LIBPNG_VER_STRING, &state_, on_error, on_warning);
+    png_ = png_create_read_struct(PNG_LIBPNG_VER_STRING, &error_, png_errors::on_error, png_errors::on_warning);
     OFAPT_CHECK(png_ != nullptr, ErrorKind::kInternal, source_name_, ": cannot create a PNG decoder");
     info_ = png_create_info_struct(png_);
     if (info_ == nullptr) {
@@ -65,7 +46,7 @@ class PngReader {
   RgbImage decode() {
     png_uint_32 width = 0, height = 0;
     int bit_depth = 0, color_type = 0;
-    if (!guarded(png_, [&] {
+    if (!png_errors::guarded(png_, [&] {
           png_read_info(png_, info_);
           png_get_IHDR(png_, info_, &width, &height, &bit_depth, &color_type, nullptr, nullptr, nullptr);
         })) {
@@ -73,7 +54,7 @@ class PngReader {
     }
     check_image_size(width, height, source_name_);
     size_t row_bytes = 0;
-    if (!guarded(png_, [&] {
+    if (!png_errors::guarded(png_, [&] {
           request_rgb8(bit_depth, color_type);
           png_read_update_info(png_, info_);
           row_bytes = png_get_rowbytes(png_, info_);
@@ -87,7 +68,7 @@ class PngReader {
     for (int y = 0; y < image.height; ++y) rows[y] = image.at(0, y);
     // png_read_image fails (rather than leaving rows blank) when the image data is truncated or corrupt.
     // The chunks after the image data (up to IEND) are not read: like PIL, a missing trailer loses nothing.
-    if (!guarded(png_, [&] { png_read_image(png_, rows.data()); })) fail();
+    if (!png_errors::guarded(png_, [&] { png_read_image(png_, rows.data()); })) fail();
     return image;
   }
 
@@ -103,12 +84,11 @@ class PngReader {
     png_set_interlace_handling(png_);
   }
 
-  [[noreturn]] void fail() const {
-    throw Error(ErrorKind::kInput, str(source_name_, ": corrupt PNG: ", state_.message));
-  }
+  [[noreturn]] void fail() const { throw Error(ErrorKind::kInput, str(source_name_, ": corrupt PNG: ", error_.text)); }
 
   std::string source_name_;
   PngState state_;
+  png_errors::Message error_;
   png_structp png_ = nullptr;
   png_infop info_ = nullptr;
 };

@@ -1,12 +1,12 @@
 #include "image/png_encode.h"
 
-#include <csetjmp>
 #include <cstdio>
 #include <new>
 #include <vector>
 
 #include <png.h>
 
+#include "image/png_errors.h"
 #include "util/error.h"
 
 namespace ofapt {
@@ -14,7 +14,6 @@ namespace {
 
 struct PngSink {
   std::string* bytes = nullptr;
-  char message[256] = {};
 };
 
 void write_bytes(png_structp png, png_bytep data, size_t length) {
@@ -30,22 +29,6 @@ void write_bytes(png_structp png, png_bytep data, size_t length) {
 
 void flush_nothing(png_structp) {}
 
-[[noreturn]] void on_error(png_structp png, png_const_charp message) {
-  auto* sink = static_cast<PngSink*>(png_get_error_ptr(png));
-  std::snprintf(sink->message, sizeof(sink->message), "%s", message);
-  png_longjmp(png, 1);
-}
-
-void on_warning(png_structp, png_const_charp) {}
-
-// setjmp in its own function: see png_decode.cpp.
-template <typename Step>
-bool guarded(png_structp png, Step&& step) {
-  if (setjmp(png_jmpbuf(png))) return false;
-  step();
-  return true;
-}
-
 }  // namespace
 
 std::string encode_png(const RgbImage& image) {
@@ -55,14 +38,16 @@ std::string encode_png(const RgbImage& image) {
       image.pixels.size(), " bytes");
   std::string bytes;
   PngSink sink;
+  png_errors::Message error;
   sink.bytes = &bytes;
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &sink, on_error, on_warning);
+  png_structp png =
+      png_create_write_struct(PNG_LIBPNG_VER_STRING, &error, png_errors::on_error, png_errors::on_warning);
   OFAPT_CHECK(png != nullptr, ErrorKind::kInternal, "encode_png: cannot create a PNG encoder");
   png_infop info = png_create_info_struct(png);
   std::vector<png_bytep> rows(image.height);
   for (int y = 0; y < image.height; ++y) rows[y] = const_cast<png_bytep>(image.at(0, y));
   const bool have_info = info != nullptr;
-  const bool ok = info != nullptr && guarded(png, [&] {
+  const bool ok = info != nullptr && png_errors::guarded(png, [&] {
                     png_set_write_fn(png, &sink, write_bytes, flush_nothing);
                     png_set_IHDR(png, info, image.width, image.height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
@@ -72,7 +57,7 @@ std::string encode_png(const RgbImage& image) {
                     png_write_end(png, nullptr);
                   });
   png_destroy_write_struct(&png, &info);
-  OFAPT_CHECK(ok, ErrorKind::kInternal, "encode_png: ", have_info ? sink.message : "out of memory");
+  OFAPT_CHECK(ok, ErrorKind::kInternal, "encode_png: ", have_info ? error.text : "out of memory");
   return bytes;
 }
 

@@ -8,7 +8,6 @@
 namespace ofapt::ptb {
 namespace {
 
-char32_t at(const Text& s, size_t i) { return i < s.size() ? s[i] : 0; }
 bool has(const Text& s, size_t i) { return i < s.size(); }
 size_t run(const Text& s, size_t i, bool (*pred)(char32_t)) {
   while (i < s.size() && pred(s[i])) ++i;
@@ -41,47 +40,44 @@ size_t literal_length(const char* literal) {
 
 // Abbreviation lists of PTBLexer.flex (ABBREV1, ABBREV2 and ABBREV3), without their final period.
 const std::vector<const char*> kAbbrev1 = {
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "mon", "tue", "tues", "wed", "thu", "thurs", "fri",
-    "ala", "ariz", "Az", "Ark", "calif", "colo", "conn", "ct", "dak", "Del", "fla", "ga", "Ill",
-    "ind", "kan", "kans", "ky", "La", "Mass", "md", "mich", "minn", "Miss", "mo", "mont", "neb",
-    "nev", "okla", "Ore", "Pa", "penn", "tenn", "Tex", "va", "vt", "Wash", "wis", "wisc", "wyo",
-    "inc", "co", "cos", "corp", "pty", "pte", "ptys", "ptes", "ppty", "ppte", "pptys", "pptes",
-    "ltd", "plc", "rt", "bancorp", "bhd", "assn", "univ", "intl", "sys",
-    "tel", "est", "ext", "sq", "jr", "sr", "bros", "ed.d", "ph.d", "blvd", "rd", "esq",
-    "etc", "al", "seq", "bldg"};
+    "jan",  "feb",     "mar",  "apr",  "jun",  "jul",   "aug",  "sep",  "sept",  "oct",   "nov",  "dec",
+    "mon",  "tue",     "tues", "wed",  "thu",  "thurs", "fri",  "ala",  "ariz",  "Az",    "Ark",  "calif",
+    "colo", "conn",    "ct",   "dak",  "Del",  "fla",   "ga",   "Ill",  "ind",   "kan",   "kans", "ky",
+    "La",   "Mass",    "md",   "mich", "minn", "Miss",  "mo",   "mont", "neb",   "nev",   "okla", "Ore",
+    "Pa",   "penn",    "tenn", "Tex",  "va",   "vt",    "Wash", "wis",  "wisc",  "wyo",   "inc",  "co",
+    "cos",  "corp",    "pty",  "pte",  "ptys", "ptes",  "ppty", "ppte", "pptys", "pptes", "ltd",  "plc",
+    "rt",   "bancorp", "bhd",  "assn", "univ", "intl",  "sys",  "tel",  "est",   "ext",   "sq",   "jr",
+    "sr",   "bros",    "ed.d", "ph.d", "blvd", "rd",    "esq",  "etc",  "al",    "seq",   "bldg"};
 const std::vector<const char*> kAbbrev2 = {
-    "mr", "mrs", "ms", "Miss", "dr", "drs", "prof", "profs", "sen", "sens", "rep", "reps", "atty",
-    "attys", "lt", "col", "gen", "messrs", "gov", "govs", "adm", "rev", "maj", "sgt", "cpl", "pvt",
-    "capt", "st", "ste", "ave", "pres", "lieut", "hon", "brig", "cmdr", "comdr", "pfc", "spc",
-    "supt", "supts", "det", "mt", "ft", "adj", "adv", "asst", "assoc", "ens", "insp", "mlle", "mme",
-    "msgr", "sfc", "vs", "alex", "wm", "jos", "cie", "a.k.a", "cf", "treas", "ph",
-    "invt", "elec", "natl", "mfg", "mtg", "dept"};
-const std::vector<const char*> kAbbrev3 = {"ca", "fig", "figs", "prop", "no", "nos",
-                                                     "art", "bldg", "pp", "op"};
+    "mr",  "mrs", "ms",    "Miss",   "dr",    "drs",  "prof", "profs", "sen",  "sens", "rep",  "reps",  "atty", "attys",
+    "lt",  "col", "gen",   "messrs", "gov",   "govs", "adm",  "rev",   "maj",  "sgt",  "cpl",  "pvt",   "capt", "st",
+    "ste", "ave", "pres",  "lieut",  "hon",   "brig", "cmdr", "comdr", "pfc",  "spc",  "supt", "supts", "det",  "mt",
+    "ft",  "adj", "adv",   "asst",   "assoc", "ens",  "insp", "mlle",  "mme",  "msgr", "sfc",  "vs",    "alex", "wm",
+    "jos", "cie", "a.k.a", "cf",     "treas", "ph",   "invt", "elec",  "natl", "mfg",  "mtg",  "dept"};
+const std::vector<const char*> kAbbrev3 = {"ca", "fig", "figs", "prop", "no", "nos", "art", "bldg", "pp", "op"};
 // Capitalized words after which "X." ends a sentence (the ACRONYM rule).
 const std::vector<const char*> kSentenceStarters = {
-    "About", "According", "Additionally", "After", "An", "A", "As", "At", "But", "Earlier", "He",
-    "Her", "Here", "However", "If", "In", "It", "Last", "Many", "More", "Mr.", "Ms.", "Now", "Once",
-    "One", "Other", "Our", "She", "Since", "So", "Some", "Such", "That", "The", "Their", "Then",
-    "There", "These", "They", "This", "We", "When", "While", "What", "Yet", "You"};
+    "About", "According", "Additionally", "After", "An",    "A",    "As",    "At",   "But",  "Earlier", "He",    "Her",
+    "Here",  "However",   "If",           "In",    "It",    "Last", "Many",  "More", "Mr.",  "Ms.",     "Now",   "Once",
+    "One",   "Other",     "Our",          "She",   "Since", "So",   "Some",  "Such", "That", "The",     "Their", "Then",
+    "There", "These",     "They",         "This",  "We",    "When", "While", "What", "Yet",  "You"};
 static const std::vector<const char*> kFileExtensions = {
-    "bat", "bmp", "c", "class", "cgi", "cpp", "dll", "doc", "docx", "exe", "gif", "gz", "h", "htm",
-    "html", "jar", "java", "jpeg", "jpg", "mov", "mp3", "pdf", "php", "pl", "png", "ppt", "ps",
-    "py", "sql", "tar", "txt", "wav", "x", "xml", "zip"};
+    "bat", "bmp", "c",    "class", "cgi",  "cpp",  "dll", "doc", "docx", "exe", "gif", "gz",
+    "h",   "htm", "html", "jar",   "java", "jpeg", "jpg", "mov", "mp3",  "pdf", "php", "pl",
+    "png", "ppt", "ps",   "py",    "sql",  "tar",  "txt", "wav", "x",    "xml", "zip"};
 
 // End of WORD = LETTER (LETTER|DIGIT)* ([.!?] LETTER (LETTER|DIGIT)*)* from i, or i.
 size_t word_end(const Text& s, size_t i) {
   if (!has(s, i) || !is_word_letter(s[i])) return i;
   size_t j = run(s, i + 1, is_word_char);
-  while ((at(s, j) == '.' || at(s, j) == '!' || at(s, j) == '?') && is_word_letter(at(s, j + 1))) {
+  while ((char_at(s, j) == '.' || char_at(s, j) == '!' || char_at(s, j) == '?') && is_word_letter(char_at(s, j + 1))) {
     j = run(s, j + 2, is_word_char);
   }
   return j;
 }
 // Length of REDAUX = APOS (m|s|d|re|ve|ll) at i, or 0.
 size_t redaux_length(const Text& s, size_t i) {
-  if (!is_apos(at(s, i))) return 0;
+  if (!is_apos(char_at(s, i))) return 0;
   for (const char* tail : {"re", "ve", "ll"}) {
     if (literal_at(s, i + 1, tail)) return 3;
   }
@@ -92,35 +88,36 @@ size_t redaux_length(const Text& s, size_t i) {
 }
 // Length of SREDAUX = n APOSETCETERA t at i, or 0.
 size_t sredaux_length(const Text& s, size_t i) {
-  return literal_at(s, i, "n") && is_apos_etcetera(at(s, i + 1)) && literal_at(s, i + 2, "t") ? 3 : 0;
+  return literal_at(s, i, "n") && is_apos_etcetera(char_at(s, i + 1)) && literal_at(s, i + 2, "t") ? 3 : 0;
 }
 // End of "<abbreviation>." at i for the first listed abbreviation that fits, or i.
 size_t abbreviation_end(const Text& s, size_t i, const std::vector<const char*>& list) {
   for (const char* word : list) {
     const size_t end = i + literal_length(word);
-    if (literal_at(s, i, word) && at(s, end) == '.') return end + 1;
+    if (literal_at(s, i, word) && char_at(s, end) == '.') return end + 1;
   }
   return i;
 }
 // End of ACRO = [A-Za-z](\.[A-Za-z])* at i, or i.
 size_t acro_end(const Text& s, size_t i) {
-  if (!is_ascii_letter(at(s, i))) return i;
+  if (!is_ascii_letter(char_at(s, i))) return i;
   size_t j = i + 1;
-  while (at(s, j) == '.' && is_ascii_letter(at(s, j + 1))) j += 2;
+  while (char_at(s, j) == '.' && is_ascii_letter(char_at(s, j + 1))) j += 2;
   return j;
 }
 
 // HTHING = [A-Za-z0-9][A-Za-z0-9.,]* (-([A-Za-z0-9]+ | ACRO2 \.))+ : ASCII words joined by hyphens.
 size_t hthing_end(const Text& s, size_t i) {
-  if (!is_ascii_alnum(at(s, i))) return i;
+  if (!is_ascii_alnum(char_at(s, i))) return i;
   size_t j = i + 1;
-  while (is_ascii_alnum(at(s, j)) || at(s, j) == '.' || at(s, j) == ',') ++j;
+  while (is_ascii_alnum(char_at(s, j)) || char_at(s, j) == '.' || char_at(s, j) == ',') ++j;
   size_t end = i;
-  while (at(s, j) == '-') {
+  while (char_at(s, j) == '-') {
     const size_t alnum = run(s, j + 1, is_ascii_alnum);
     size_t acro = j + 1;  // ACRO2 "." : two or more dotted letters and a period ("-p.m.")
-    for (size_t a = j + 2; at(s, a) == '.' && is_ascii_letter(at(s, a + 1)) && is_ascii_letter(at(s, j + 1)); a += 2) {
-      if (at(s, a + 2) == '.') acro = a + 3;
+    for (size_t a = j + 2;
+         char_at(s, a) == '.' && is_ascii_letter(char_at(s, a + 1)) && is_ascii_letter(char_at(s, j + 1)); a += 2) {
+      if (char_at(s, a + 2) == '.') acro = a + 3;
     }
     const size_t next = alnum > acro ? alnum : acro;
     if (next == j + 1) break;
@@ -132,15 +129,15 @@ size_t hthing_end(const Text& s, size_t i) {
 // THING = segment (HYPHEN segment)*, segment = ([dDoOlL] APOSETCETERA X)? X+, X = letter or digit.
 size_t thing_end(const Text& s, size_t i) {
   const auto segment_end = [&](size_t j) -> size_t {
-    const char32_t c = at(s, j);
+    const char32_t c = char_at(s, j);
     const bool prefix = (c == 'd' || c == 'D' || c == 'o' || c == 'O' || c == 'l' || c == 'L') &&
-                        is_apos_etcetera(at(s, j + 1)) && is_letter_or_digit(at(s, j + 2)) &&
-                        is_letter_or_digit(at(s, j + 3));
+                        is_apos_etcetera(char_at(s, j + 1)) && is_letter_or_digit(char_at(s, j + 2)) &&
+                        is_letter_or_digit(char_at(s, j + 3));
     return prefix ? run(s, j + 3, is_letter_or_digit) : run(s, j, is_letter_or_digit);
   };
   size_t end = segment_end(i);
   if (end == i) return i;
-  while (is_hyphen(at(s, end))) {
+  while (is_hyphen(char_at(s, end))) {
     const size_t next = segment_end(end + 1);
     if (next == end + 1) break;
     end = next;
@@ -155,7 +152,7 @@ size_t thing3_end(const Text& s, size_t i) {
     size_t e = run(s, j, is_ascii_alnum);
     if (e == j) return ends;
     ends.push_back(e);
-    for (int k = 0; k < 2 && at(s, e) == '-'; ++k) {
+    for (int k = 0; k < 2 && char_at(s, e) == '-'; ++k) {
       const size_t next = run(s, e + 1, is_ascii_letter);
       if (next == e + 1) break;
       ends.push_back(e = next);
@@ -168,7 +165,9 @@ size_t thing3_end(const Text& s, size_t i) {
     for (int slashes = 0; slashes < 2; ++slashes) {
       std::vector<size_t> next_frontier;
       for (size_t e : frontier) {
-        const size_t after = at(s, e) == '/' ? e + 1 : (at(s, e) == '\\' && at(s, e + 1) == '/') ? e + 2 : 0;
+        const size_t after = char_at(s, e) == '/'                                  ? e + 1
+                             : (char_at(s, e) == '\\' && char_at(s, e + 1) == '/') ? e + 2
+                                                                                   : 0;
         if (after == 0) continue;
         for (size_t end : part_ends(after)) {
           if (end > best) best = end;
@@ -183,12 +182,12 @@ size_t thing3_end(const Text& s, size_t i) {
 
 // NUMBER = [-+]? (DIGIT+ | DIGIT* ([.:,] DIGIT+)+): "1,000", "3.5", "10:30", "-2".
 size_t number_end(const Text& s, size_t i) {
-  size_t j = (at(s, i) == '-' || at(s, i) == '+') ? i + 1 : i;
+  size_t j = (char_at(s, i) == '-' || char_at(s, i) == '+') ? i + 1 : i;
   const size_t digits = run(s, j, is_digit);
   size_t end = digits > j ? digits : i;
   j = digits;
   for (;;) {
-    const char32_t c = at(s, j);
+    const char32_t c = char_at(s, j);
     if (!(c == '.' || c == ':' || c == ',' || c == 0xAD || c == 0x66B || c == 0x66C)) break;
     const size_t more = run(s, j + 1, is_digit);
     if (more == j + 1) break;
@@ -202,15 +201,16 @@ size_t fraction_end(const Text& s, size_t i) {
   const auto core_end = [&](size_t j) -> size_t {
     const size_t numerator = run(s, j, is_digit);
     if (numerator == j || numerator - j > 4) return 0;
-    size_t k = at(s, numerator) == '\\' ? numerator + 1 : numerator;
-    if (at(s, k) != '/' && at(s, k) != 0x2044) return 0;
+    size_t k = char_at(s, numerator) == '\\' ? numerator + 1 : numerator;
+    if (char_at(s, k) != '/' && char_at(s, k) != 0x2044) return 0;
     const size_t denominator = run(s, k + 1, is_digit);
     if (denominator == k + 1) return 0;
     return denominator - (k + 1) > 4 ? k + 5 : denominator;
   };
   size_t best = core_end(i);
   const size_t whole = run(s, i, is_digit);
-  if (whole > i && whole - i <= 4 && (at(s, whole) == '-' || at(s, whole) == ' ' || at(s, whole) == 0xA0)) {
+  if (whole > i && whole - i <= 4 &&
+      (char_at(s, whole) == '-' || char_at(s, whole) == ' ' || char_at(s, whole) == 0xA0)) {
     const size_t with_whole = core_end(whole + 1);
     if (with_whole > best) best = with_whole;
   }
@@ -221,35 +221,38 @@ size_t fraction_end(const Text& s, size_t i) {
 size_t apostrophe_word_end(const Text& s, size_t i) {
   size_t best = i;
   const auto offer = [&](size_t end) { best = end > best ? end : best; };
-  const char32_t c = at(s, i);
-  if (is_apos(c) && literal_at(s, i + 1, "n")) offer(is_apos(at(s, i + 2)) ? i + 3 : i + 2);
-  if ((c == 'l' || c == 'L' || c == 'd' || c == 'D' || c == 'j' || c == 'J') && is_apos(at(s, i + 1))) offer(i + 2);
+  const char32_t c = char_at(s, i);
+  if (is_apos(c) && literal_at(s, i + 1, "n")) offer(is_apos(char_at(s, i + 2)) ? i + 3 : i + 2);
+  if ((c == 'l' || c == 'L' || c == 'd' || c == 'D' || c == 'j' || c == 'J') && is_apos(char_at(s, i + 1)))
+    offer(i + 2);
   for (const char* stem : {"dunkin", "somethin", "ol"}) {
     const size_t e = i + literal_length(stem);
-    if (literal_at(s, i, stem) && is_apos(at(s, e))) offer(e + 1);
+    if (literal_at(s, i, stem) && is_apos(char_at(s, e))) offer(e + 1);
   }
   if (is_apos(c) && literal_at(s, i + 1, "em")) offer(i + 3);
   if (((c >= 'A' && c <= 'H') || (c >= 'J' && c <= 'X') || c == 'Z' || c == 'n') &&
-      is_apos_etcetera(at(s, i + 1))) {
+      is_apos_etcetera(char_at(s, i + 1))) {
     const size_t e = run(s, i + 2, is_letter);
     if (e >= i + 4) offer(e);
   }
-  if (is_apos(c) && at(s, i + 1) >= '2' && at(s, i + 1) <= '9' && at(s, i + 2) == '0' && literal_at(s, i + 3, "s")) offer(i + 4);
+  if (is_apos(c) && char_at(s, i + 1) >= '2' && char_at(s, i + 1) <= '9' && char_at(s, i + 2) == '0' &&
+      literal_at(s, i + 3, "s"))
+    offer(i + 4);
   if (is_apos(c) && literal_at(s, i + 1, "til")) offer(literal_at(s, i + 4, "l") ? i + 5 : i + 4);
   const size_t letters = run(s, i, is_letter);
-  if (letters >= i + 2 && is_apos_etcetera(at(s, letters))) {
+  if (letters >= i + 2 && is_apos_etcetera(char_at(s, letters))) {
     const char32_t vowel = s[letters - 1];
-    const char32_t next = at(s, letters + 1);
+    const char32_t next = char_at(s, letters + 1);
     const bool vowel_ok = vowel < 0x80 && std::u32string(U"aeiouyAEIOUY").find(vowel) != Text::npos;
     const bool next_ok = (next >= 'A' && next <= 'Z') || (next < 0x80 && Text(U"aeiou").find(next) != Text::npos);
     if (vowel_ok && next_ok) offer(run(s, letters + 2, is_letter));
   }
   if (is_apos(c) && literal_at(s, i + 1, "cause")) offer(i + 6);
-  if (literal_at(s, i, "cont'd")) offer(at(s, i + 6) == '.' ? i + 7 : i + 6);
+  if (literal_at(s, i, "cont'd")) offer(char_at(s, i + 6) == '.' ? i + 7 : i + 6);
   for (const char* word : {"'twas", "nor'easter", "c'mon", "e'er", "s'mores", "ev'ry", "li'l", "nat'l"}) {
     if (literal_at(s, i, word)) offer(i + literal_length(word));
   }
-  if (literal_at(s, i, "o") && is_apos_etcetera(at(s, i + 1)) && literal_at(s, i + 2, "o")) offer(i + 3);
+  if (literal_at(s, i, "o") && is_apos_etcetera(char_at(s, i + 1)) && literal_at(s, i + 2, "o")) offer(i + 3);
   return best;
 }
 
@@ -258,12 +261,12 @@ size_t filename_end(const Text& s, size_t i) {
   size_t best = i;
   size_t j = run(s, i, is_letter_or_digit);
   if (j == i) return i;
-  while (at(s, j) == '.') {
+  while (char_at(s, j) == '.') {
     const size_t e = run(s, j + 1, is_letter_or_digit);
     if (e == j + 1) break;
     const Text part = s.substr(j + 1, e - (j + 1));
     for (const char* ext : kFileExtensions) {
-      const char32_t after = at(s, e);
+      const char32_t after = char_at(s, e);
       if (part.size() == literal_length(ext) && literal_at(s, j + 1, ext) && has(s, e) &&
           (is_space_or_newline(after) || after == '.' || after == '?' || after == '!' || after == ',')) {
         best = e + 1;
@@ -273,6 +276,5 @@ size_t filename_end(const Text& s, size_t i) {
   }
   return best;
 }
-
 
 }  // namespace ofapt::ptb

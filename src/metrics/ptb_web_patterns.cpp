@@ -5,11 +5,6 @@
 #include "metrics/ptb_patterns.h"
 
 namespace ofapt::ptb {
-namespace {
-
-char32_t at(const Text& s, size_t i) { return i < s.size() ? s[i] : 0; }
-
-}  // namespace
 
 // LIKELYURL: "www." plus dotted parts and a 2-4 letter ending, or lowercase dotted parts ending
 // in com/net/org/edu; either with an optional "/path" not ending in punctuation.
@@ -23,10 +18,10 @@ size_t likely_url_end(const Text& s, size_t i) {
     for (size_t j = i + 4;;) {  // (part .)+ [a-zA-Z]{2,4}
       size_t part = j;
       while (!excluded(part, kPartStop)) ++part;
-      if (part == j || at(s, part) != '.') break;
+      if (part == j || char_at(s, part) != '.') break;
       j = part + 1;
       size_t letters = j;
-      while (is_ascii_letter(at(s, letters)) && letters < j + 4) ++letters;
+      while (is_ascii_letter(char_at(s, letters)) && letters < j + 4) ++letters;
       if (letters >= j + 2) host = std::max(host, letters);
     }
   }
@@ -37,13 +32,13 @@ size_t likely_url_end(const Text& s, size_t i) {
   for (size_t j = i;;) {  // (part .)+ (com|net|org|edu)
     size_t part = j;
     while (plain(part)) ++part;
-    if (part == j || at(s, part) != '.') break;
+    if (part == j || char_at(s, part) != '.') break;
     j = part + 1;
     for (const char* tld : {"com", "net", "org", "edu"}) {
       if (literal_at(s, j, tld)) host = std::max(host, j + 3);
     }
   }
-  if (host == i || at(s, host) != '/') return host;
+  if (host == i || char_at(s, host) != '/') return host;
   size_t end = host;
   for (size_t j = host + 1; !excluded(j, U" \t\n\f\r\"<>|()"); ++j) {
     if (j > host + 1 && !excluded(j, U".!?(){},-")) end = j + 1;
@@ -54,8 +49,8 @@ size_t likely_url_end(const Text& s, size_t i) {
 // EMAIL: an alphanumeric start (after an optional "<"), anything up to an "@", then dot-separated
 // non-empty parts, all without whitespace, quotes or brackets: "a@b.com," keeps its comma.
 size_t email_end(const Text& s, size_t i) {
-  const size_t local = at(s, i) == '<' ? i + 1 : i;
-  if (!is_ascii_alnum(at(s, local))) return i;
+  const size_t local = char_at(s, i) == '<' ? i + 1 : i;
+  if (!is_ascii_alnum(char_at(s, local))) return i;
   const auto email_char = [&](size_t j) {
     return j < s.size() && Text(U" \t\n\f\r\"<>|(){}\u00A0").find(s[j]) == Text::npos;
   };
@@ -67,32 +62,35 @@ size_t email_end(const Text& s, size_t i) {
       while (email_char(part) && s[part] != '.') ++part;
       if (part == j) break;
       end = std::max(end, part);
-      if (at(s, part) != '.') break;
+      if (char_at(s, part) != '.') break;
       j = part + 1;
     }
   }
   if (end == 0) return i;
-  return at(s, end) == '>' ? end + 1 : end;
+  return char_at(s, end) == '>' ? end + 1 : end;
 }
 
 // SGML: <!...>, <?...>, <name attr="value" ...>, </name>, with optional spaces before ">".
 size_t sgml_end(const Text& s, size_t i) {
-  if (at(s, i) != '<') return i;
+  if (char_at(s, i) != '<') return i;
   const auto name_end = [&](size_t j) {
-    if (!is_ascii_letter(at(s, j))) return j;
+    if (!is_ascii_letter(char_at(s, j))) return j;
     ++j;
-    while (is_ascii_alnum(at(s, j)) || at(s, j) == '_' || at(s, j) == ':' || at(s, j) == '.' || at(s, j) == '-') ++j;
+    while (is_ascii_alnum(char_at(s, j)) || char_at(s, j) == '_' || char_at(s, j) == ':' || char_at(s, j) == '.' ||
+           char_at(s, j) == '-')
+      ++j;
     return j;
   };
   const auto spacesend = [&](size_t j) {
-    while (at(s, j) == ' ') ++j;
+    while (char_at(s, j) == ' ') ++j;
     return j;
   };
   size_t j = i + 1;
-  if ((at(s, j) == '!' || at(s, j) == '?') && (is_ascii_letter(at(s, j + 1)) || at(s, j + 1) == '-')) {
+  if ((char_at(s, j) == '!' || char_at(s, j) == '?') &&
+      (is_ascii_letter(char_at(s, j + 1)) || char_at(s, j + 1) == '-')) {
     j += 2;
     while (j < s.size() && s[j] != '>' && s[j] != '\r' && s[j] != '\n') ++j;
-  } else if (at(s, j) == '/') {
+  } else if (char_at(s, j) == '/') {
     if (name_end(j + 1) == j + 1) return i;
     j = name_end(j + 1);
   } else {
@@ -104,18 +102,18 @@ size_t sgml_end(const Text& s, size_t i) {
       if (space == j || name == space) break;
       j = name;
       const size_t eq = spacesend(name);
-      if (at(s, eq) != '=') continue;
+      if (char_at(s, eq) != '=') continue;
       const size_t quote = spacesend(eq + 1);
-      if (at(s, quote) != '\'' && at(s, quote) != '"') continue;
+      if (char_at(s, quote) != '\'' && char_at(s, quote) != '"') continue;
       const size_t close = s.find(s[quote], quote + 1);
       if (close == Text::npos) continue;
       j = close + 1;
     }
     j = spacesend(j);
-    if (at(s, j) == '/') ++j;
+    if (char_at(s, j) == '/') ++j;
   }
   j = spacesend(j);
-  return at(s, j) == '>' ? j + 1 : i;
+  return char_at(s, j) == '>' ? j + 1 : i;
 }
 
 }  // namespace ofapt::ptb

@@ -7,9 +7,11 @@
 namespace ofapt {
 
 std::vector<int64_t> OfaConfig::resnet_blocks() const {
-  static const std::map<std::string, std::vector<int64_t>> blocks = {
-      {"resnet18", {2, 2, 2}}, {"resnet34", {3, 4, 6}},   {"resnet50", {3, 4, 6}},
-      {"resnet101", {3, 4, 23}}, {"resnet152", {3, 8, 36}}};
+  static const std::map<std::string, std::vector<int64_t>> blocks = {{"resnet18", {2, 2, 2}},
+                                                                     {"resnet34", {3, 4, 6}},
+                                                                     {"resnet50", {3, 4, 6}},
+                                                                     {"resnet101", {3, 4, 23}},
+                                                                     {"resnet152", {3, 8, 36}}};
   auto found = blocks.find(resnet_type);
   OFAPT_CHECK(found != blocks.end(), ErrorKind::kSchema, "unknown resnet_type '", resnet_type,
               "' (expected resnet18, resnet34, resnet50, resnet101 or resnet152)");
@@ -45,10 +47,10 @@ OfaConfig OfaConfig::preset(const std::string& name) {
     const char* resnet;
   };
   static const std::map<std::string, Shape> shapes = {
-      {"micro", {64, 128, 4, 2, 2, "resnet50"}},       {"nano", {128, 512, 4, 2, 2, "resnet18"}},
-      {"tiny", {256, 1024, 4, 4, 4, "resnet50"}},
-      {"medium", {512, 2048, 8, 4, 4, "resnet101"}},   {"base", {768, 3072, 12, 6, 6, "resnet101"}},
-      {"large", {1024, 4096, 16, 12, 12, "resnet152"}}, {"huge", {1280, 5120, 16, 24, 12, "resnet152"}}};
+      {"micro", {64, 128, 4, 2, 2, "resnet50"}},      {"nano", {128, 512, 4, 2, 2, "resnet18"}},
+      {"tiny", {256, 1024, 4, 4, 4, "resnet50"}},     {"medium", {512, 2048, 8, 4, 4, "resnet101"}},
+      {"base", {768, 3072, 12, 6, 6, "resnet101"}},   {"large", {1024, 4096, 16, 12, 12, "resnet152"}},
+      {"huge", {1280, 5120, 16, 24, 12, "resnet152"}}};
   auto found = shapes.find(name);
   OFAPT_CHECK(found != shapes.end(), ErrorKind::kUsage, "unknown preset '", name,
               "' (expected micro, nano, tiny, medium, base, large or huge)");
@@ -63,7 +65,9 @@ OfaConfig OfaConfig::preset(const std::string& name) {
   return config;
 }
 
-std::vector<std::string> OfaConfig::preset_names() { return {"micro", "nano", "tiny", "medium", "base", "large", "huge"}; }
+std::vector<std::string> OfaConfig::preset_names() {
+  return {"micro", "nano", "tiny", "medium", "base", "large", "huge"};
+}
 
 namespace {
 
@@ -187,12 +191,11 @@ int64_t resnet_parameters(const OfaConfig& config) {
   return total;
 }
 
-int64_t layer_norm(int64_t width) { return 2 * width; }
-int64_t linear(int64_t in, int64_t out) { return in * out + out; }
-
 }  // namespace
 
 int64_t count_parameters(const OfaConfig& c) {
+  auto layer_norm = [](int64_t width) { return 2 * width; };
+  auto linear = [](int64_t in, int64_t out) { return in * out + out; };
   const int64_t d = c.d_model;
   const int64_t positions = (c.max_position_embeddings + 2) * d;
   const int64_t image_positions = (c.image_bucket_size * c.image_bucket_size + 1) * d;
@@ -203,16 +206,16 @@ int64_t count_parameters(const OfaConfig& c) {
   const int64_t mid_norm = c.normformer ? layer_norm(d) : 0;
 
   int64_t encoder = (c.add_type_embedding ? 2 * d : 0) + (c.layernorm_embedding ? layer_norm(d) : 0) +
-                    (c.patch_layernorm_embedding ? layer_norm(d) : 0) + linear(1024, d) + positions +
-                    image_positions + 2 * layer_norm(d) + 2 * linear(d, d) + layer_norm(d) + resnet_parameters(c);
-  encoder += c.encoder_layers * (attention(c.encoder_attention_heads) + layer_norm(d) + mid_norm +
-                                 ffn(c.encoder_ffn_dim) + layer_norm(d) +
-                                 (token_buckets + image_buckets) * c.encoder_attention_heads);
+                    (c.patch_layernorm_embedding ? layer_norm(d) : 0) + linear(1024, d) + positions + image_positions +
+                    2 * layer_norm(d) + 2 * linear(d, d) + layer_norm(d) + resnet_parameters(c);
+  encoder +=
+      c.encoder_layers * (attention(c.encoder_attention_heads) + layer_norm(d) + mid_norm + ffn(c.encoder_ffn_dim) +
+                          layer_norm(d) + (token_buckets + image_buckets) * c.encoder_attention_heads);
   int64_t decoder = (c.layernorm_embedding ? layer_norm(d) : 0) + (c.code_layernorm_embedding ? layer_norm(d) : 0) +
                     positions + image_positions + 2 * layer_norm(d) + 4 * linear(d, d) + layer_norm(d);
-  decoder += c.decoder_layers * (2 * (attention(c.decoder_attention_heads) + layer_norm(d) + mid_norm) +
-                                 ffn(c.decoder_ffn_dim) + layer_norm(d) +
-                                 (token_buckets + image_buckets) * c.decoder_attention_heads);
+  decoder += c.decoder_layers *
+             (2 * (attention(c.decoder_attention_heads) + layer_norm(d) + mid_norm) + ffn(c.decoder_ffn_dim) +
+              layer_norm(d) + (token_buckets + image_buckets) * c.decoder_attention_heads);
   return c.vocab_size * d + encoder + decoder;
 }
 

@@ -1,23 +1,20 @@
 #include "tuning/bitfit.h"
 
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace ofapt {
 namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // The fairseq spelling of the layer-norm names our modules rename (checkpoint/key_names.h).
 std::string fairseq_spelling(std::string name) {
-  for (const auto& [hf, fairseq] : std::vector<std::pair<std::string, std::string>>{
-           {".self_attn_mid_layer_norm.", ".attn_ln."},
-           {".ffn_layer_norm.", ".ffn_layernorm."},
-           {".cross_attn_layer_norm.", ".encoder_attn_layer_norm."},
-           {".cross_attn_mid_layer_norm.", ".cross_attn_ln."}}) {
+  for (const auto& [hf, fairseq] :
+       std::vector<std::pair<std::string, std::string>>{{".self_attn_mid_layer_norm.", ".attn_ln."},
+                                                        {".ffn_layer_norm.", ".ffn_layernorm."},
+                                                        {".cross_attn_layer_norm.", ".encoder_attn_layer_norm."},
+                                                        {".cross_attn_mid_layer_norm.", ".cross_attn_ln."}}) {
     const auto at = name.find(hf);
     if (at != std::string::npos) name.replace(at, hf.size(), fairseq);
   }

@@ -1,6 +1,7 @@
 // Small string helpers shared by the file readers.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,5 +16,10 @@ std::string join(const std::vector<std::string>& items, const std::string& separ
 
 // Every non-overlapping occurrence of `from` (left to right) replaced by `to`, as Python's str.replace.
 std::string replace_all(const std::string& text, const std::string& from, const std::string& to);
+
+bool ends_with(const std::string& text, const std::string& suffix);
+
+// A tensor shape as error messages print it: "[2, 3]".
+std::string shape_string(const std::vector<int64_t>& shape);
 
 }  // namespace ofapt

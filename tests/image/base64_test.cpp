@@ -10,7 +10,7 @@
 namespace ofapt {
 namespace {
 
-std::string decode_error(const std::string& text) {
+std::string base64_error(const std::string& text) {
   try {
     base64_decode(text, "row 9 image");
   } catch (const Error& e) {
@@ -73,18 +73,18 @@ TEST(Base64, PaddingIsOptionalOrPartial) {
 TEST(Base64, WhitespaceIsSkipped) { EXPECT_EQ(base64_decode("Zm9v\r\nYmFy\n"), "foobar"); }
 
 TEST(Base64, InvalidCharacterIsReportedWithItsPosition) {
-  EXPECT_CONTAINS(decode_error("Zm9v*mFy"), "'*' at position 4");
-  EXPECT_CONTAINS(decode_error(std::string("Zm\0v", 4)), "byte 0x00 at position 2");
-  EXPECT_CONTAINS(decode_error("Zm9v\tYm\xC3\xA9"), "byte 0xc3 at position 7");
+  EXPECT_CONTAINS(base64_error("Zm9v*mFy"), "'*' at position 4");
+  EXPECT_CONTAINS(base64_error(std::string("Zm\0v", 4)), "byte 0x00 at position 2");
+  EXPECT_CONTAINS(base64_error("Zm9v\tYm\xC3\xA9"), "byte 0xc3 at position 7");
 }
 
 TEST(Base64, MisplacedOrExcessPaddingIsAnError) {
-  EXPECT_CONTAINS(decode_error("Zg==Zm8="), "padding '=' at position 2");
-  EXPECT_CONTAINS(decode_error("Zm9v="), "too much base64 padding at position 4");
-  EXPECT_CONTAINS(decode_error("Zg==="), "too much base64 padding");
+  EXPECT_CONTAINS(base64_error("Zg==Zm8="), "padding '=' at position 2");
+  EXPECT_CONTAINS(base64_error("Zm9v="), "too much base64 padding at position 4");
+  EXPECT_CONTAINS(base64_error("Zg==="), "too much base64 padding");
 }
 
-TEST(Base64, ImpossibleLengthIsAnError) { EXPECT_CONTAINS(decode_error("Zm9vY"), "truncated base64"); }
+TEST(Base64, ImpossibleLengthIsAnError) { EXPECT_CONTAINS(base64_error("Zm9vY"), "truncated base64"); }
 
 TEST(Base64, DecodesAnImageColumnLikeOfaTsvs) {
   // OFA's TSVs hold base64.urlsafe_b64encode(jpeg_bytes): the path from a TSV field to pixels.

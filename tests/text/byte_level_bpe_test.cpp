@@ -8,13 +8,12 @@
 #include "text/unicode.h"
 #include "text_corpus.h"
 #include "text_test_support.h"
+#include "util/file.h"
 
 namespace ofapt::text {
 namespace {
 
 using Strings = std::vector<std::string>;
-
-void write(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 TEST(ByteLevelBpe, ByteAlphabetIsGpt2s) {
   EXPECT_EQ(ByteLevelBpe::bytes_to_token_string(" "), "Ġ");
@@ -83,10 +82,10 @@ TEST(ByteLevelBpe, TokensSpellTheInputBytes) {
 
 TEST(ByteLevelBpe, SkipsTheVersionHeaderOnly) {
   testing::TempDir dir;
-  write(dir.file("merges.txt"), "#version: 0.2\nĠ t\nĠt he\n\n");
+  write_file_atomic(dir.file("merges.txt"), "#version: 0.2\nĠ t\nĠt he\n\n");
   const ByteLevelBpe bpe = ByteLevelBpe::load(dir.file("merges.txt"));
   EXPECT_EQ(bpe.tokenize(" the"), (Strings{"Ġt", "h", "e"}));  // no "h e" rule, so "Ġt he" never fires
-  write(dir.file("no_header.txt"), "h e\nĠt he\nĠ t\n");
+  write_file_atomic(dir.file("no_header.txt"), "h e\nĠt he\nĠ t\n");
   EXPECT_EQ(ByteLevelBpe::load(dir.file("no_header.txt")).tokenize(" the"), (Strings{"Ġthe"}));
 }
 

@@ -7,19 +7,18 @@
 #include "text_corpus.h"
 #include "text_test_support.h"
 #include "util/error.h"
+#include "util/file.h"
 
 namespace ofapt::text {
 namespace {
 
 using Ids = std::vector<int64_t>;
 
-void write(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
-
 // A tiny Hugging Face model directory: merges that build " the" and " world", and its vocab.json.
 void write_hf_model(const testing::TempDir& dir) {
-  write(dir.file("merges.txt"), "#version: 0.2\nĠ t\nh e\nĠt he\nw o\nr l\nwo rl\nworl d\nĠ world\n");
-  write(dir.file("vocab.json"),
-        R"({"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "Ġthe": 4, "Ġworld": 5, ".": 6, "<mask>": 7})");
+  write_file_atomic(dir.file("merges.txt"), "#version: 0.2\nĠ t\nh e\nĠt he\nw o\nr l\nwo rl\nworl d\nĠ world\n");
+  write_file_atomic(dir.file("vocab.json"),
+                    R"({"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "Ġthe": 4, "Ġworld": 5, ".": 6, "<mask>": 7})");
 }
 
 TEST(OfaTokenizer, IdentityIdsAreGpt2IdsPlusFour) {
@@ -99,7 +98,7 @@ TEST(LoadTokenizer, PicksHuggingFaceFiles) {
 TEST(LoadTokenizer, ReadsAddedTokensJson) {
   testing::TempDir dir;
   write_hf_model(dir);
-  write(dir.file("added_tokens.json"), R"({"<code_0>": 8, "<code_1>": 9, "<mask>": 12})");
+  write_file_atomic(dir.file("added_tokens.json"), R"({"<code_0>": 8, "<code_1>": 9, "<mask>": 12})");
   const OfaTokenizer tokenizer = load_tokenizer(dir.path());
   EXPECT_EQ(tokenizer.code_id(1), 9);
   EXPECT_EQ(tokenizer.code_id(2), 10);             // appended after the largest id
@@ -109,7 +108,7 @@ TEST(LoadTokenizer, ReadsAddedTokensJson) {
 TEST(LoadTokenizer, UsesDictTxtBesideTheModelWithDefaultBpeFiles) {
   OFAPT_REQUIRE_GPT2_BPE();
   testing::TempDir dir;
-  write(dir.file("dict.txt"), "13 10\n262 9\n995 8\n");
+  write_file_atomic(dir.file("dict.txt"), "13 10\n262 9\n995 8\n");
   const OfaTokenizer tokenizer = load_tokenizer(dir.path());
   EXPECT_EQ(tokenizer.encode(" the world."), (Ids{5, 6, 4}));
   EXPECT_EQ(tokenizer.encode_gpt2(" the world."), (Ids{262, 995, 13}));
@@ -125,7 +124,7 @@ TEST(LoadTokenizer, FallsBackToTheIdentityLayout) {
 
 TEST(LoadTokenizer, NamesTheMissingHalfOfALayout) {
   testing::TempDir dir;
-  write(dir.file("vocab.json"), "{}");
+  write_file_atomic(dir.file("vocab.json"), "{}");
   try {
     load_tokenizer(dir.path());
     FAIL() << "expected an error";

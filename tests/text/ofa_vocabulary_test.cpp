@@ -6,11 +6,10 @@
 #include "text/ofa_vocabulary.h"
 #include "text_test_support.h"
 #include "util/error.h"
+#include "util/file.h"
 
 namespace ofapt::text {
 namespace {
-
-void write(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 TokenVocabulary gpt2_vocabulary() { return TokenVocabulary::load_json(join_path(default_bpe_dir(), "encoder.json")); }
 
@@ -43,7 +42,7 @@ TEST(OfaVocabulary, FairseqDictionaryGivesFileOrder) {
   OFAPT_REQUIRE_GPT2_BPE();
   testing::TempDir dir;
   // GPT-2 13 ".", 262 " the", 995 " world"; then one madeupword as OFA's dict.txt has.
-  write(dir.file("dict.txt"), "13 850314647\n262 800385005\n995 100\nmadeupword0000 0\n");
+  write_file_atomic(dir.file("dict.txt"), "13 850314647\n262 800385005\n995 100\nmadeupword0000 0\n");
   const OfaVocabulary vocab = OfaVocabulary::from_fairseq_dict(dir.file("dict.txt"), gpt2_vocabulary());
   EXPECT_EQ(vocab.bpe_token_id("."), 4);
   EXPECT_EQ(vocab.bpe_token_id("Ġthe"), 5);
@@ -59,7 +58,7 @@ TEST(OfaVocabulary, FairseqDictionaryGivesFileOrder) {
 TEST(OfaVocabulary, FairseqOverwriteFlagAddsASecondEntry) {
   OFAPT_REQUIRE_GPT2_BPE();
   testing::TempDir dir;
-  write(dir.file("dict.txt"), "13 5\n262 4\n13 3 #fairseq:overwrite\n");
+  write_file_atomic(dir.file("dict.txt"), "13 5\n262 4\n13 3 #fairseq:overwrite\n");
   const OfaVocabulary vocab = OfaVocabulary::from_fairseq_dict(dir.file("dict.txt"), gpt2_vocabulary());
   EXPECT_EQ(vocab.bpe_token_id("."), 6);
   EXPECT_EQ(vocab.mask_id(), 7);
@@ -67,8 +66,8 @@ TEST(OfaVocabulary, FairseqOverwriteFlagAddsASecondEntry) {
 
 TEST(OfaVocabulary, HuggingFaceVocabKeepsItsIdsAndAppendsMissingSymbols) {
   testing::TempDir dir;
-  write(dir.file("vocab.json"),
-        R"({"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "Ġthe": 4, "Ġworld": 5, ".": 6, "<mask>": 7})");
+  write_file_atomic(dir.file("vocab.json"),
+                    R"({"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "Ġthe": 4, "Ġworld": 5, ".": 6, "<mask>": 7})");
   const OfaVocabulary vocab =
       OfaVocabulary::from_hf_vocab(TokenVocabulary::load_json(dir.file("vocab.json")), dir.file("vocab.json"));
   EXPECT_EQ(vocab.bpe_token_id("Ġworld"), 5);
@@ -79,8 +78,8 @@ TEST(OfaVocabulary, HuggingFaceVocabKeepsItsIdsAndAppendsMissingSymbols) {
   EXPECT_EQ(vocab.size(), 8 + 8192 + 1000);
 
   // Bins already in vocab.json keep their ids; <mask> and the codes go after the largest id.
-  write(dir.file("bins.json"),
-        R"({"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "Ġthe": 4, "<bin_0>": 5, "<bin_1>": 6})");
+  write_file_atomic(dir.file("bins.json"),
+                    R"({"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "Ġthe": 4, "<bin_0>": 5, "<bin_1>": 6})");
   const OfaVocabulary with_bins =
       OfaVocabulary::from_hf_vocab(TokenVocabulary::load_json(dir.file("bins.json")), dir.file("bins.json"));
   EXPECT_EQ(with_bins.bin_id(0), 5);
