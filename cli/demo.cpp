@@ -38,6 +38,9 @@ struct DemoOptions {
   int64_t steps = 300;
   int64_t batch_size = 16;
   int64_t eval_rows = 300;
+  uint64_t tune_seed = 1;               // initial weights of new tensors, batch order
+  double learning_rate = 0.0;           // of the demonstrated method; 0 = its default (make_method.h)
+  double finetune_learning_rate = 0.0;  // of the --compare-* runs; 0 = finetune's default
   world::WorldOptions world;
 };
 
@@ -75,11 +78,11 @@ DemoRow tune_and_score(const DemoOptions& options, const std::string& spec, cons
                        const TaskDataset& valid, double zero_shot, bool from_scratch = false) {
   OfaModel model = load_model(options.model);
   if (from_scratch) {
-    torch::manual_seed(1);
+    torch::manual_seed(options.tune_seed);
     model = OfaModel(model->config());
-    model->initialize_weights(1);
+    model->initialize_weights(options.tune_seed);
   }
-  torch::manual_seed(1);
+  torch::manual_seed(options.tune_seed);
   auto method = attach_method(spec, model);
   DemoRow row;
   row.method = from_scratch ? spec + " (from scratch)" : spec;  // the results file also keeps the canonical spec
@@ -93,7 +96,8 @@ DemoRow tune_and_score(const DemoOptions& options, const std::string& spec, cons
   trainer.batch_size = options.batch_size;
   trainer.log_every = 25;
   trainer.save_every = 100;
-  trainer.seed = 1;
+  trainer.seed = options.tune_seed;
+  trainer.learning_rate = spec == options.prompt_spec ? options.learning_rate : options.finetune_learning_rate;
   const auto start = std::chrono::steady_clock::now();
   std::cerr << "\n== tuning " << row.method << " for " << options.steps << " steps (" << row.trainable << " of "
             << row.total << " parameters train)\n";
@@ -149,7 +153,8 @@ int run(DemoOptions& options) {
               options.model.c_str());
   std::printf("%-32s %12s %8s %10s %8s %8s %8s\n", "method", "trainable", "%", "file", "before", "after", "time");
   nlohmann::json results = {{"task", options.task}, {"metric", zero_shot.metric}, {"zero_shot", zero_shot.value},
-                            {"model", options.model}, {"steps", options.steps}, {"runs", nlohmann::json::array()}};
+                            {"model", options.model}, {"steps", options.steps},
+                            {"world_seed", options.world.seed}, {"tune_seed", options.tune_seed}, {"runs", nlohmann::json::array()}};
   for (const auto& row : rows) {
     std::printf("%-32s %12lld %7.2f%% %10s %8.3f %8.3f %7.0fs\n", row.method.c_str(),
                 static_cast<long long>(row.trainable), 100.0 * row.trainable / row.total,
@@ -184,6 +189,12 @@ OFAPT_COMMAND("demo", "Zero-shot -> prompt tuning -> score on the synthetic worl
   app.add_option("--train-images", options->world.train_images)->capture_default_str();
   app.add_option("--val-images", options->world.val_images)->capture_default_str();
   app.add_option("--seed", options->world.seed, "World seed of the downstream data")->capture_default_str();
+  app.add_option("--tune-seed", options->tune_seed, "Seed of new weights and batch order")->capture_default_str();
+  app.add_option("--lr", options->learning_rate, "Peak learning rate of --method (0: the method's default)")
+      ->capture_default_str();
+  app.add_option("--finetune-lr", options->finetune_learning_rate,
+                 "Peak learning rate of the --compare-* runs (0: finetune's default)")
+      ->capture_default_str();
   app.add_flag("--compare-finetune", options->compare_finetune, "Also finetune the whole model for the same steps");
   app.add_flag("--compare-scratch", options->compare_scratch,
                "Also train the same architecture from random weights on the downstream data alone");

@@ -14,7 +14,7 @@ if [[ ! -f $run/world/world.json ]]; then
   $ofapt synth --split pretrain --seed 1 --train-images 4000 --val-images 100 --out "$run/world" --quiet
 fi
 $ofapt pretrain --world "$run/world" --output "$run/train" --preset nano --init-seed 1 --seed 1 \
-  --steps 6000 --batch-size 16 --lr 5e-4 --valid-every 500 --save-every 100 --log-every 50 --device "$device"
+  --steps 4000 --batch-size 16 --lr 5e-4 --valid-every 500 --save-every 100 --log-every 50 --device "$device"
 mkdir -p models
 rm -rf models/nano-world.tmp
 cp -r "$run/train/model" models/nano-world.tmp

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ofapt needs on Debian 12 (only what is missing), fetches the GPT-2 BPE files
 # (pinned, checksum-checked) and builds incrementally into build/. Safe to run again.
+#   bash scripts/setup.sh [TARGET...]   (default: everything; scripts/demo.sh builds only `ofapt`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,4 +26,5 @@ generator=(); command -v ninja >/dev/null && generator=(-G Ninja)
 if [ ! -f build/CMakeCache.txt ]; then
   cmake -S . -B build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
-cmake --build build --parallel "$(nproc)"
+targets=(); for t in "$@"; do targets+=(--target "$t"); done
+cmake --build build --parallel "$(nproc)" "${targets[@]}"
