@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-runs/model-card}
 ofapt=${OFAPT:-build/ofapt}
+mkdir -p "$out"
 finetune_lr=${FINETUNE_LR:-5e-4}
 for task in ${TASKS:-snli_ve vqa}; do
   for seed in ${SEEDS:-1 2 3}; do

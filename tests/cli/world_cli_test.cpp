@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/run_ofapt.h"
+#include "test_paths.h"
 #include "util/file.h"
 #include "util/jsonl_log.h"
 
@@ -61,6 +62,26 @@ TEST(WorldCli, SynthPretrainThenTuneAndEvalDownstream) {
   auto missing = run_ofapt("pretrain --world " + dir + "/downstream/nothing --output " + dir + "/bad");
   EXPECT_EQ(missing.exit_code, 2) << missing.output;
   EXPECT_NE(missing.output.find("world.json"), std::string::npos) << missing.output;
+}
+
+// The shipped default model (models/nano-world) is a whole, loadable model that the demo runs by
+// default: a corrupt or pointer-only (Git LFS) file, or a moved directory, fails here.
+TEST(WorldCli, DemoRunsOnTheShippedDefaultModel) {
+  const std::string config_path = testing::source_path("models/nano-world/config.json");
+  ASSERT_TRUE(file_exists(config_path));
+  const auto config = nlohmann::json::parse(read_file(config_path));
+  EXPECT_EQ(config["ofapt_pretrain"]["preset"], "nano");
+  EXPECT_EQ(config["ofapt_pretrain"]["world_seed"], 1);
+  auto info = run_ofapt("info --model " + testing::source_path("models/nano-world"));
+  ASSERT_EQ(info.exit_code, 0) << info.output;
+  EXPECT_NE(info.output.find("13051912"), std::string::npos) << info.output;
+
+  const std::string dir = testing::fresh_test_dir("world-default");
+  auto demo = run_ofapt("demo --work " + dir + " --steps 1 --train-images 4 --val-images 2 --eval-rows 6 --batch-size 2");
+  ASSERT_EQ(demo.exit_code, 0) << demo.output;
+  const auto results = nlohmann::json::parse(read_file(dir + "/demo_results.json"));
+  EXPECT_NE(results["model"].get<std::string>().find("nano-world"), std::string::npos);
+  EXPECT_EQ(results["task"], "snli_ve");
 }
 
 }  // namespace
