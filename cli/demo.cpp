@@ -74,8 +74,10 @@ TaskEvaluation score(OfaModel& model, TuningMethod* method, const TaskDataset& d
 }
 
 // from_scratch: the same architecture with fresh random weights (what pretraining is worth).
-DemoRow tune_and_score(const DemoOptions& options, const std::string& spec, const TaskDataset& train,
-                       const TaskDataset& valid, double zero_shot, bool from_scratch = false) {
+// learning_rate 0 = the method's default (make_method.h).
+DemoRow tune_and_score(const DemoOptions& options, const std::string& spec, double learning_rate,
+                       const TaskDataset& train, const TaskDataset& valid, double zero_shot,
+                       bool from_scratch = false) {
   OfaModel model = load_model(options.model);
   if (from_scratch) {
     torch::manual_seed(options.tune_seed);
@@ -97,7 +99,7 @@ DemoRow tune_and_score(const DemoOptions& options, const std::string& spec, cons
   trainer.log_every = 25;
   trainer.save_every = 100;
   trainer.seed = options.tune_seed;
-  trainer.learning_rate = spec == options.prompt_spec ? options.learning_rate : options.finetune_learning_rate;
+  trainer.learning_rate = learning_rate;
   const auto start = std::chrono::steady_clock::now();
   std::cerr << "\n== tuning " << row.method << " for " << options.steps << " steps (" << row.trainable << " of "
             << row.total << " parameters train)\n";
@@ -142,10 +144,14 @@ int run(DemoOptions& options) {
 
   std::cerr << "== zero-shot " << options.task << " on " << std::min(options.eval_rows, valid.size()) << " val rows\n";
   const TaskEvaluation zero_shot = score(model, nullptr, valid, options.eval_rows);
-  std::vector<DemoRow> rows{tune_and_score(options, options.prompt_spec, train, valid, zero_shot.value)};
-  if (options.compare_finetune) rows.push_back(tune_and_score(options, "finetune", train, valid, zero_shot.value));
+  std::vector<DemoRow> rows{tune_and_score(options, options.prompt_spec, options.learning_rate, train, valid,
+                                                zero_shot.value)};
+  if (options.compare_finetune) {
+    rows.push_back(tune_and_score(options, "finetune", options.finetune_learning_rate, train, valid, zero_shot.value));
+  }
   if (options.compare_scratch) {
-    rows.push_back(tune_and_score(options, "finetune", train, valid, zero_shot.value, /*from_scratch=*/true));
+    rows.push_back(tune_and_score(options, "finetune", options.finetune_learning_rate, train, valid,
+                                  zero_shot.value, /*from_scratch=*/true));
   }
 
   std::printf("\n%s on the synthetic world (%s, %lld val rows), base %s\n", options.task.c_str(),
@@ -154,7 +160,8 @@ int run(DemoOptions& options) {
   std::printf("%-32s %12s %8s %10s %8s %8s %8s\n", "method", "trainable", "%", "file", "before", "after", "time");
   nlohmann::json results = {{"task", options.task}, {"metric", zero_shot.metric}, {"zero_shot", zero_shot.value},
                             {"model", options.model}, {"steps", options.steps},
-                            {"world_seed", options.world.seed}, {"tune_seed", options.tune_seed}, {"runs", nlohmann::json::array()}};
+                            {"world_seed", options.world.seed}, {"tune_seed", options.tune_seed},
+                            {"runs", nlohmann::json::array()}};
   for (const auto& row : rows) {
     std::printf("%-32s %12lld %7.2f%% %10s %8.3f %8.3f %7.0fs\n", row.method.c_str(),
                 static_cast<long long>(row.trainable), 100.0 * row.trainable / row.total,
