@@ -25,6 +25,7 @@ TaskEvaluation evaluate_task(OfaModel& model, const PromptFor& prompt, const Tas
   for (const auto& indices : consecutive_batches(total, options.batch_size)) {
     std::vector<TaskExample> rows;
     for (const int64_t index : indices) rows.push_back(data.get_with_reference(index));
+    if (options.perturb) predictor.set_input_edit(options.perturb(rows));
     const auto predictions = predictor.predict(rows);
     for (size_t r = 0; r < rows.size(); ++r) {
       const Reference& reference = rows[r].reference;

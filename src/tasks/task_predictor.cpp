@@ -42,9 +42,10 @@ std::vector<TaskPrediction> TaskPredictor::predict(const std::vector<TaskExample
 }
 
 // Sum of answer-token + eos log-probs of every candidate for one row, under the trie mask.
-std::vector<double> TaskPredictor::score_candidates(const TaskExample& row) {
+std::vector<double> TaskPredictor::score_candidates(const TaskExample& row, int64_t index) {
   const auto& config = model_->config();
-  const Batch one = collate({row.example}, {0}, {config.pad_token_id, config.bos_token_id, 0, 0}).to(device_);
+  Batch one = collate({row.example}, {0}, {config.pad_token_id, config.bos_token_id, 0, 0}).to(device_);
+  if (input_edit_) input_edit_(one.input, {index});
   const PromptKV prompt = prompt_(1);  // one row's prompt, shared by the encoder and every candidate chunk
   const auto encoded = model_->encode(one.input, prompt);
   const auto& trie = dynamic_cast<const AnswerTask&>(task_).trie();
@@ -92,8 +93,9 @@ std::vector<double> TaskPredictor::score_candidates(const TaskExample& row) {
 
 std::vector<TaskPrediction> TaskPredictor::predict_by_candidates(const std::vector<TaskExample>& rows) {
   std::vector<TaskPrediction> out;
-  for (const auto& row : rows) {
-    const auto scores = score_candidates(row);
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const TaskExample& row = rows[r];
+    const auto scores = score_candidates(row, static_cast<int64_t>(r));
     const auto best = std::max_element(scores.begin(), scores.end()) - scores.begin();
     TaskPrediction prediction;
     prediction.text = task_.options().answers[best];
@@ -139,7 +141,8 @@ std::vector<TaskPrediction> TaskPredictor::predict_by_beam(const std::vector<Tas
   for (const auto& row : rows) examples.push_back(row.example);
   std::vector<int64_t> indices(rows.size());
   std::iota(indices.begin(), indices.end(), 0);
-  const Batch batch = collate(examples, indices, {config.pad_token_id, config.bos_token_id, 0, 0}).to(device_);
+  Batch batch = collate(examples, indices, {config.pad_token_id, config.bos_token_id, 0, 0}).to(device_);
+  if (input_edit_) input_edit_(batch.input, indices);
 
   GenerationOptions generation;
   generation.beam_size = options_.beam_size;

@@ -31,10 +31,16 @@ struct TaskEvaluationOptions {
   int64_t max_samples = 0;            // 0 = every row
   bool quiet = true;                  // no progress line
   JavaMetricOptions java_metrics;     // caption: the METEOR / SPICE jars (none = not computed)
+  // Robustness evaluation (attack/): given a batch of rows, the edit that perturbs their encoder
+  // input before prediction. Empty: clean inputs.
+  std::function<std::function<void(EncoderInput&, const std::vector<int64_t>&)>(const std::vector<TaskExample>&)>
+      perturb;
 };
 
 // The prompt (or nothing) each batch of `rows` rows runs with.
 using PromptFor = std::function<PromptKV(int64_t rows)>;
+// Changes the collated encoder input of the given rows (indices into the rows given to predict()).
+using InputEdit = std::function<void(EncoderInput& input, const std::vector<int64_t>& rows)>;
 
 struct TaskPrediction {
   std::string text;                   // caption or answer (empty for grounding)
@@ -51,10 +57,12 @@ class TaskPredictor {
 
   // One prediction per row, in order. The rows' references only fill the per-row score fields.
   std::vector<TaskPrediction> predict(const std::vector<TaskExample>& rows);
+  // Applied to every encoder input of the following predict() calls (adversarial examples).
+  void set_input_edit(InputEdit edit) { input_edit_ = std::move(edit); }
   bool scores_all_candidates() const { return !candidate_ids_.empty(); }
 
  private:
-  std::vector<double> score_candidates(const TaskExample& row);
+  std::vector<double> score_candidates(const TaskExample& row, int64_t index);
   std::vector<TaskPrediction> predict_by_candidates(const std::vector<TaskExample>& rows);
   std::vector<TaskPrediction> predict_by_beam(const std::vector<TaskExample>& rows);
   TaskPrediction grounding_prediction(const TaskExample& row, const std::vector<int64_t>& tokens) const;
@@ -65,6 +73,7 @@ class TaskPredictor {
   TaskEvaluationOptions options_;
   torch::Device device_;
   std::vector<std::vector<int64_t>> candidate_ids_;  // BPE ids of each answer (all-candidate mode)
+  InputEdit input_edit_;
 };
 
 }  // namespace ofapt
