@@ -247,7 +247,8 @@ std::optional<std::string> statement(const Scene& scene, SplitMix64& rng, bool t
   switch (rng.below(4)) {
     case 0: {  // count
       int count = n;
-      if (!truth) count = std::clamp(n + (rng.chance(50) ? 1 : -1) * rng.between(1, 2), 1, 9);
+      // Scenes hold two shapes or more, so a false "there is one shape" would be false as text.
+      if (!truth) count = std::clamp(n + (rng.chance(50) ? 1 : -1) * rng.between(1, 2), 2, 9);
       if (count == n && !truth) return std::nullopt;
       return count == 1 ? std::string("there is one shape") : "there are " + number_word(count) + " shapes";
     }
@@ -384,20 +385,27 @@ std::vector<std::string> candidate_answers() {
 }
 
 std::vector<EntailmentPair> entailment_pairs(const Scene& scene, SplitMix64& rng) {
-  const auto premises = captions(scene, rng);
+  // The premise names only the background: a caption that lists the shapes would settle most
+  // hypotheses as text, and the image would not matter.
+  const std::string premise = "shapes on " + with_article(kTextures[scene.texture]) + " background";
+  // "... and the red circle is heavy": a clause nothing in a picture settles.
+  auto and_unknowable = [&](const std::string& clause) -> std::optional<std::string> {
+    const auto name = name_of(scene, rng.below(static_cast<int>(scene.objects.size())), rng);
+    if (!name) return std::nullopt;
+    return clause + " and " + *name + " is " + rng.pick(kUnknowable);
+  };
   std::vector<EntailmentPair> out;
   for (const std::string label : {"entailment", "contradiction", "neutral"}) {
+    // Neutral is a true statement joined to an unknowable clause, and half of the contradictions
+    // are a false one joined the same way, so that the clause alone does not give the label away:
+    // every label needs the picture.
+    const bool compound = label == "neutral" || (label == "contradiction" && rng.chance(50));
     std::optional<std::string> hypothesis;
     for (int attempt = 0; attempt < 40 && !hypothesis; ++attempt) {
-      if (label == "neutral") {
-        // Nothing in a picture says whether a shape is heavy or wet.
-        const auto name = name_of(scene, rng.below(static_cast<int>(scene.objects.size())), rng);
-        if (name) hypothesis = *name + " is " + rng.pick(kUnknowable);
-      } else {
-        hypothesis = statement(scene, rng, label == "entailment");
-      }
+      hypothesis = statement(scene, rng, label != "contradiction");
+      if (hypothesis && compound) hypothesis = and_unknowable(*hypothesis);
     }
-    if (hypothesis) out.push_back({rng.pick(premises), *hypothesis, label});
+    if (hypothesis) out.push_back({premise, *hypothesis, label});
   }
   rng.shuffle(out);
   return out;

@@ -41,7 +41,7 @@ std::vector<VqaQuestion> vqa_questions(const Scene& scene, SplitMix64& rng, int 
 std::vector<std::string> candidate_answers();
 
 struct EntailmentPair {
-  std::string premise;     // a caption of the image
+  std::string premise;     // a caption that names only the background
   std::string hypothesis;
   std::string label;       // entailment | contradiction | neutral
 };

@@ -66,7 +66,7 @@ TEST_F(World, ASeedFixesEveryPixelAndWord) {
   const auto vqa = read_rows(file("downstream", "vqa_train.tsv"));
   EXPECT_EQ(vqa[1][2] + "|" + vqa[1][3] + "|" + vqa[1][4], "how many blue shapes are there?|1.0|!+0&&0.3|!+5|square&&triangle");
   const auto snli = read_rows(file("downstream", "snli_ve_train.tsv"));
-  EXPECT_EQ(snli[0][3] + "|" + snli[0][4] + "|" + snli[0][5], "there is a yellow square in the picture|two shapes: a white triangle and a small yellow square|entailment");
+  EXPECT_EQ(snli[0][3] + "|" + snli[0][4] + "|" + snli[0][5], "there are four shapes and the white shape is wet|shapes on a checkered background|contradiction");
   const auto caption = read_rows(file("pretrain", "caption_train.tsv"));
   EXPECT_EQ(caption[2][2], "a red diamond above a blue diamond and one other shape");
   // The stored JPEG decodes to those pixels, up to coding noise.
@@ -147,6 +147,26 @@ TEST_F(World, AnswersComeFromTheCandidateListAndConfidencesAreVqaScores) {
   EXPECT_EQ(labels.size(), 3u);
   EXPECT_EQ(labels["entailment"], labels["contradiction"]);
   EXPECT_EQ(labels["entailment"], labels["neutral"]);
+}
+
+TEST_F(World, EntailmentLabelsNeedThePicture) {
+  // The premise is the same for an image's three rows, and an unknowable clause ("... is wet")
+  // marks every neutral but also some contradictions: neither text gives a label away.
+  std::map<std::string, std::set<std::string>> premises_of_image;
+  std::map<std::string, std::map<bool, int>> unknowable_by_label;
+  for (const auto& row : read_rows(file("downstream", "snli_ve_train.tsv"))) {
+    premises_of_image[row[1]].insert(row[4]);
+    bool unknowable = false;
+    for (const char* property : {"heavy", "made of wood", "warm", "spinning", "brand new", "wet", "made of glass", "soft"}) {
+      unknowable = unknowable || ends_with(row[3], std::string(" is ") + property);
+    }
+    ++unknowable_by_label[row[5]][unknowable];
+  }
+  for (const auto& [image, premises] : premises_of_image) EXPECT_EQ(premises.size(), 1u) << image;
+  EXPECT_EQ(unknowable_by_label["entailment"][true], 0);
+  EXPECT_EQ(unknowable_by_label["neutral"][false], 0);
+  EXPECT_GT(unknowable_by_label["contradiction"][true], 5);
+  EXPECT_GT(unknowable_by_label["contradiction"][false], 5);
 }
 
 TEST_F(World, PretrainingHoldsOutQuestionTypesRelationsAndEntailment) {
