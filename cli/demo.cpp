@@ -118,7 +118,7 @@ int run(DemoOptions& options) {
   configure_cpu_threads();
   OFAPT_CHECK(file_exists(join_path(options.model, "config.json")), ErrorKind::kUsage, options.model,
               ": no model there. The default model is made by `ofapt pretrain` (docs/world.md); or pass --model");
-  make_directory(options.work);
+  make_directories(options.work);
   const std::string world_dir = join_path(options.work, "world");
   const auto total_start = std::chrono::steady_clock::now();
   if (!file_exists(join_path(world_dir, "world.json"))) {
@@ -129,15 +129,7 @@ int run(DemoOptions& options) {
 
   OfaModel model = load_model(options.model);
   auto tokenizer = std::make_shared<const text::OfaTokenizer>(text::load_tokenizer(options.model));
-  TaskCliOptions task_options;
-  task_options.name = options.task;
-  // The image size and box normaliser the model was pretrained with (config.json "ofapt_pretrain").
-  const auto config = nlohmann::json::parse(read_file(join_path(options.model, "config.json")), nullptr, false);
-  const auto pretraining = config.is_object() ? config.value("ofapt_pretrain", nlohmann::json::object())
-                                              : nlohmann::json::object();
-  task_options.task.image_size = pretraining.value("image_size", 128);
-  task_options.task.max_image_size = pretraining.value("max_image_size", options.world.image_size);
-  if (options.task == "vqa") task_options.answers_file = join_path(world_dir, "answers.txt");
+  TaskCliOptions task_options = task_for_model(options.model, options.task, world_dir);
   auto task = build_task(task_options, tokenizer);
   const TaskDataset train(task, join_path(world_dir, options.task + "_train.tsv"), /*training=*/true);
   const TaskDataset valid(task, join_path(world_dir, options.task + "_val.tsv"), /*training=*/false);

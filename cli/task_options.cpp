@@ -1,5 +1,7 @@
 #include "cli/task_options.h"
 
+#include <nlohmann/json.hpp>
+
 #include <sstream>
 
 #include "util/error.h"
@@ -44,6 +46,18 @@ std::shared_ptr<const Task> build_task(TaskCliOptions& options, std::shared_ptr<
     OFAPT_CHECK(!options.task.answers.empty(), ErrorKind::kInput, options.answers_file, ": no answers");
   }
   return make_task(options.name, std::move(tokenizer), options.task);
+}
+
+TaskCliOptions task_for_model(const std::string& model_dir, const std::string& task, const std::string& data_dir) {
+  TaskCliOptions options;
+  options.name = task;
+  const auto config = nlohmann::json::parse(read_file(join_path(model_dir, "config.json")), nullptr, false);
+  const auto pretraining = config.is_object() ? config.value("ofapt_pretrain", nlohmann::json::object())
+                                              : nlohmann::json::object();
+  options.task.image_size = pretraining.value("image_size", 480);
+  options.task.max_image_size = pretraining.value("max_image_size", 512);
+  if (task == "vqa") options.answers_file = join_path(data_dir, "answers.txt");
+  return options;
 }
 
 }  // namespace ofapt::cli

@@ -26,4 +26,9 @@ std::shared_ptr<const Task> build_task(TaskCliOptions& options, std::shared_ptr<
 
 std::vector<int> parse_columns(const std::string& text);
 
+// A task on the files of `data_dir` (<task>_train.tsv, <task>_val.tsv, answers.txt for vqa) for the
+// model in `model_dir`: the image size and box normaliser it was pretrained with (its config.json
+// "ofapt_pretrain"; else 480 and 512, OFA's fine-tuning settings).
+TaskCliOptions task_for_model(const std::string& model_dir, const std::string& task, const std::string& data_dir);
+
 }  // namespace ofapt::cli

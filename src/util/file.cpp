@@ -69,6 +69,13 @@ void make_directory(const std::string& path) {
               ": cannot create the directory (", std::strerror(errno), ")");
 }
 
+void make_directories(const std::string& path) {
+  for (size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+    make_directory(path.substr(0, slash));
+  }
+  make_directory(path);
+}
+
 TemporaryDirectory::TemporaryDirectory(const std::string& prefix) {
   const char* base = std::getenv("TMPDIR");
   std::string pattern = join_path(base != nullptr && *base != '\0' ? base : "/tmp", prefix + "_XXXXXX");

@@ -38,6 +38,8 @@ class AtomicFileWriter {
 
 // Creates `path` (one level) unless it is a directory already; throws Error(kIo) naming it otherwise.
 void make_directory(const std::string& path);
+// Creates `path` and any missing parents (mkdir -p).
+void make_directories(const std::string& path);
 
 // A fresh private directory under $TMPDIR (or /tmp), removed with everything in it on destruction.
 class TemporaryDirectory {

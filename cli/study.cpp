@@ -1,0 +1,135 @@
+// ofapt study SPEC: the paper's study as one resumable command. Runs every (task, method, seed) of
+// the spec's groups (study/study_spec.h) on one base model, each once, skipping finished runs, then
+// writes report.md and its plots. Layout of --out:
+//   spec.json                 the spec as run
+//   world/                    the downstream world (when the spec has no "data")
+//   zero_shot/<task>.json     the base model's score on the val rows every curve starts from
+//   runs/<task>/<spec>/seed<k>/   train_log.jsonl, best/, final/, run.json
+//   report.md, plots/
+#include <iostream>
+
+#include "checkpoint/model_files.h"
+#include "cli/command.h"
+#include "cli/task_options.h"
+#include "study/study_report.h"
+#include "study/study_run.h"
+#include "tasks/task_evaluator.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/threading.h"
+
+namespace ofapt::cli {
+namespace {
+
+struct StudyCliOptions {
+  std::string spec_path;
+  std::string out;
+  bool report_only = false;
+  bool list = false;
+};
+
+struct LoadedTask {
+  std::shared_ptr<const Task> task;
+  std::unique_ptr<TaskDataset> train, valid;
+  double zero_shot = 0.0;
+};
+
+LoadedTask load_task(const StudySpec& spec, const std::string& task_name, const std::string& data_dir,
+                     const std::string& out) {
+  LoadedTask loaded;
+  TaskCliOptions options = task_for_model(spec.model, task_name, data_dir);
+  auto tokenizer = std::make_shared<const text::OfaTokenizer>(text::load_tokenizer(spec.model));
+  loaded.task = build_task(options, tokenizer);
+  loaded.train = std::make_unique<TaskDataset>(loaded.task, join_path(data_dir, task_name + "_train.tsv"), true);
+  loaded.valid = std::make_unique<TaskDataset>(loaded.task, join_path(data_dir, task_name + "_val.tsv"), false);
+  // The base model's score, once per study: every learning curve starts from it.
+  const std::string zero_shot_path = join_path(join_path(out, "zero_shot"), task_name + ".json");
+  if (file_exists(zero_shot_path)) {
+    const auto record = nlohmann::json::parse(read_file(zero_shot_path), nullptr, false);
+    OFAPT_CHECK(record.is_object() && record.contains("value"), ErrorKind::kInput, zero_shot_path,
+                ": not a zero-shot record; delete it to recompute");
+    loaded.zero_shot = record["value"].get<double>();
+  } else {
+    std::cerr << "== zero-shot " << task_name << " on " << std::min(spec.eval_rows, loaded.valid->size())
+              << " val rows\n";
+    OfaModel model = load_model(spec.model);
+    TaskEvaluationOptions evaluation;
+    evaluation.max_samples = spec.eval_rows;
+    const TaskEvaluation result = evaluate_task(model, [](int64_t) { return PromptKV{}; }, *loaded.valid,
+                                                evaluation, torch::kCPU);
+    loaded.zero_shot = result.value;
+    make_directory(join_path(out, "zero_shot"));
+    write_file_atomic(zero_shot_path, nlohmann::json{{"task", task_name}, {"metric", result.metric},
+                                                     {"value", result.value}, {"rows", spec.eval_rows}}
+                                          .dump(1) + "\n");
+  }
+  return loaded;
+}
+
+int run(StudyCliOptions& options) {
+  configure_cpu_threads();
+  const auto json = nlohmann::json::parse(read_file(options.spec_path), nullptr, false);
+  OFAPT_CHECK(!json.is_discarded(), ErrorKind::kInput, options.spec_path, ": not valid JSON");
+  const StudySpec spec = StudySpec::parse(json, options.spec_path);
+  if (options.out.empty()) {
+    const std::string name = options.spec_path.substr(options.spec_path.find_last_of('/') + 1);
+    options.out = "study-" + name.substr(0, name.rfind('.'));
+  }
+  const auto runs = study_runs(spec);
+  if (options.list) {
+    for (const auto& run : runs) std::cout << run.directory() << (run.attack ? "  (attacked)" : "") << "\n";
+    return 0;
+  }
+  make_directories(options.out);
+  write_file_atomic(join_path(options.out, "spec.json"), json.dump(2) + "\n");
+  OFAPT_CHECK(file_exists(join_path(spec.model, "config.json")), ErrorKind::kUsage, options.spec_path,
+              ": model '", spec.model, "' has no config.json");
+
+  std::map<std::string, nlohmann::json> records;
+  if (!options.report_only) {
+    std::string data_dir = spec.data;
+    if (data_dir.empty()) {
+      data_dir = join_path(options.out, "world");
+      if (!file_exists(join_path(data_dir, "world.json"))) {
+        make_directory(data_dir);
+        std::cerr << "== writing the downstream world to " << data_dir << "\n";
+        world::write_world(data_dir, spec.world);
+      }
+    }
+    std::map<std::string, LoadedTask> tasks;
+    for (size_t i = 0; i < runs.size(); ++i) {
+      const auto& run = runs[i];
+      if (!tasks.count(run.task)) tasks.emplace(run.task, load_task(spec, run.task, data_dir, options.out));
+      const LoadedTask& task = tasks.at(run.task);
+      std::cerr << "\n[study] run " << i + 1 << "/" << runs.size();
+      records[run.directory()] = execute_study_run(spec, run, {task.train.get(), task.valid.get(), task.zero_shot},
+                                                   options.out);
+    }
+  } else {
+    for (const auto& run : runs) {
+      const std::string path = join_path(join_path(options.out, run.directory()), "run.json");
+      if (!file_exists(path)) continue;
+      const auto record = nlohmann::json::parse(read_file(path), nullptr, false);
+      OFAPT_CHECK(record.is_object(), ErrorKind::kInput, path, ": not JSON; delete it to rerun that run");
+      records[run.directory()] = record;
+    }
+  }
+  const std::string report = write_study_report(
+      spec, records, options.out,
+      {"ofapt study " + options.spec_path + " --out " + options.out, "spec.json"});
+  std::cout << "report: " << report << " (" << records.size() << " of " << runs.size() << " runs)\n";
+  return 0;
+}
+
+OFAPT_COMMAND("study", "Run a study spec (methods x knobs x tasks x seeds), resumable, and write its report",
+              [](CLI::App& app) {
+  auto options = std::make_shared<StudyCliOptions>();
+  app.add_option("spec", options->spec_path, "Study spec (JSON; docs/study.md)")->required();
+  app.add_option("--out", options->out, "Study directory (default: study-<spec name>)");
+  app.add_flag("--report-only", options->report_only, "Rewrite report.md and plots from the finished runs");
+  app.add_flag("--list", options->list, "Print the runs the spec makes and stop");
+  return [options] { return run(*options); };
+});
+
+}  // namespace
+}  // namespace ofapt::cli

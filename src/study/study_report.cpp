@@ -1,0 +1,285 @@
+#include "study/study_report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <set>
+#include <sstream>
+
+#include "study/gnuplot_chart.h"
+#include "tuning/tuning_spec.h"
+#include "util/file.h"
+
+namespace ofapt {
+namespace {
+
+struct Spread {
+  double mean = 0.0, sd = 0.0;
+  size_t n = 0;
+};
+
+Spread spread_of(const std::vector<double>& values) {
+  Spread out;
+  out.n = values.size();
+  if (values.empty()) return out;
+  for (const double v : values) out.mean += v;
+  out.mean /= static_cast<double>(values.size());
+  if (values.size() > 1) {
+    double squares = 0.0;
+    for (const double v : values) squares += (v - out.mean) * (v - out.mean);
+    out.sd = std::sqrt(squares / static_cast<double>(values.size() - 1));  // sample standard deviation
+  }
+  return out;
+}
+
+std::string format(const char* pattern, double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, pattern, value);
+  return text;
+}
+
+std::string with_spread(const Spread& s, const char* pattern = "%.3f") {
+  if (s.n == 0) return "not run";
+  std::string out = format(pattern, s.mean);
+  if (s.n > 1) out += " ± " + format(pattern, s.sd);
+  return out + " (" + std::to_string(s.n) + ")";
+}
+
+std::string human_bytes(double bytes) {
+  return bytes >= 1048576.0 ? format("%.1f MB", bytes / 1048576.0) : format("%.1f KB", bytes / 1024.0);
+}
+
+std::string metric_of(const std::string& task) {
+  return task == "caption" ? "CIDEr-D" : task == "refcoco" ? "Acc@0.5" : "accuracy";
+}
+
+// The runs of one method in one task, over the group's seeds (those that have records).
+std::vector<const nlohmann::json*> records_of(const std::map<std::string, nlohmann::json>& records,
+                                              const std::string& task, const StudyMethod& method,
+                                              const std::vector<uint64_t>& seeds) {
+  std::vector<const nlohmann::json*> out;
+  for (const uint64_t seed : seeds) {
+    const auto found = records.find(StudyRun{task, method, seed}.directory());
+    if (found != records.end()) out.push_back(&found->second);
+  }
+  return out;
+}
+
+std::vector<double> field(const std::vector<const nlohmann::json*>& runs, const std::string& key) {
+  std::vector<double> out;
+  for (const auto* run : runs) {
+    if (run->contains(key) && (*run)[key].is_number()) out.push_back((*run)[key].get<double>());
+  }
+  return out;
+}
+
+// The mean learning curve over seeds (points matched by position: the runs share valid_every).
+ChartSeries mean_curve(const std::string& title, const std::vector<const nlohmann::json*>& runs, bool by_seconds) {
+  ChartSeries series{title, {}, {}, {}};
+  size_t length = SIZE_MAX;
+  for (const auto* run : runs) length = std::min(length, (*run)["curve"].size());
+  if (runs.empty()) return series;
+  for (size_t i = 0; i < length; ++i) {
+    std::vector<double> xs, ys;
+    for (const auto* run : runs) {
+      const auto& point = (*run)["curve"][i];
+      xs.push_back(point[by_seconds ? "seconds" : "step"].get<double>());
+      ys.push_back(point["value"].get<double>());
+    }
+    series.x.push_back(spread_of(xs).mean);
+    series.y.push_back(spread_of(ys).mean);
+  }
+  return series;
+}
+
+// The attack kinds (method and space, e.g. "fgsm-embedding") in the order of the spec.
+std::vector<std::pair<std::string, std::string>> attack_kinds(const StudySpec& spec) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& sweep : spec.attacks) {
+    const std::pair<std::string, std::string> kind{sweep.attack.method, sweep.attack.space};
+    if (std::find(out.begin(), out.end(), kind) == out.end()) out.push_back(kind);
+  }
+  return out;
+}
+
+std::vector<double> robust_values(const std::vector<const nlohmann::json*>& runs, const std::string& attack_name) {
+  std::vector<double> out;
+  for (const auto* run : runs) {
+    for (const auto& result : run->value("robust", nlohmann::json::array())) {
+      if (result.value("attack", "") == attack_name) out.push_back(result["value"].get<double>());
+    }
+  }
+  return out;
+}
+
+class ReportWriter {
+ public:
+  ReportWriter(const StudySpec& spec, const std::map<std::string, nlohmann::json>& records, std::string study_dir)
+      : spec_(spec), records_(records), study_dir_(std::move(study_dir)), plots_dir_(join_path(study_dir_, "plots")) {
+    make_directory(plots_dir_);
+    drawn_ = gnuplot_available();
+  }
+
+  std::string write(const StudyReportInfo& info) {
+    out_ << "# Study report\n\n"
+         << "- Command: `" << info.command << "`\n"
+         << "- Spec: [`" << info.spec_file << "`](" << info.spec_file << ")\n"
+         << "- Base model: `" << spec_.model << "`; data: "
+         << (spec_.data.empty() ? "the synthetic world, seed " + std::to_string(spec_.world.seed) + " (" +
+                                      std::to_string(spec_.world.train_images) + " train / " +
+                                      std::to_string(spec_.world.val_images) + " val images)"
+                                : "`" + spec_.data + "`")
+         << "\n- Each run: " << spec_.steps << " updates of batch " << spec_.batch_size << "; the score is the task's"
+         << " metric on the first " << spec_.eval_rows << " val rows after the last update; the curve has a point"
+         << " every " << spec_.valid_every << " updates (step 0 = the base model zero-shot). Times are training"
+         << " seconds on this machine with validation left out. Spread: mean ± sample standard deviation (seeds).\n";
+    if (!drawn_) out_ << "- Plots were not drawn: gnuplot is not installed (`apt install gnuplot-nox`). Their "
+                         "data and scripts are in plots/.\n";
+    for (const auto& group : spec_.groups) write_group(group);
+    const std::string path = join_path(study_dir_, "report.md");
+    write_file_atomic(path, out_.str());
+    return path;
+  }
+
+ private:
+  void plot(const Chart& chart, const std::string& name, const std::string& caption) {
+    draw_chart(chart, join_path(plots_dir_, name));
+    out_ << "\n" << (drawn_ ? "![" + caption + "](plots/" + name + ".svg)" : "(plot: plots/" + name + ".gp)") << "\n";
+  }
+
+  void write_group(const StudyGroup& group) {
+    out_ << "\n## " << group.name << "\n";
+    for (const auto& task : group.tasks) {
+      out_ << "\n### " << group.name << ": " << task << " (" << metric_of(task) << ")\n\n";
+      write_table(group, task);
+      write_plots(group, task);
+      if (group.attack && !spec_.attacks.empty()) write_robustness(group, task);
+    }
+  }
+
+  void write_table(const StudyGroup& group, const std::string& task) {
+    const auto target = spec_.targets.find(task);
+    const bool has_target = target != spec_.targets.end();
+    out_ << "| method | trainable | file | " << metric_of(task) << " | zero-shot |"
+         << (has_target ? " reached " + format("%.3g", target->second) + " | steps to it | seconds to it |" : "")
+         << " train s | s/update | peak MB |\n|---|---|---|---|---|" << (has_target ? "---|---|---|" : "")
+         << "---|---|---|\n";
+    for (const auto& method : group.methods) {
+      const auto runs = records_of(records_, task, method, group.seeds);
+      out_ << "| " << method.label << " | ";
+      if (runs.empty()) {
+        out_ << "not run |  |  |  |" << (has_target ? "  |  |  |" : "") << "  |  |  |\n";
+        continue;
+      }
+      const auto& first = *runs.front();
+      const double trainable = first["trainable_parameters"].get<double>();
+      out_ << format("%.0f", trainable) << " (" << format("%.2f", 100.0 * trainable / first["total_parameters"].get<double>())
+           << " %) | " << human_bytes(first["file_bytes"].get<double>()) << " | "
+           << with_spread(spread_of(field(runs, "final"))) << " | " << format("%.3f", first["zero_shot"].get<double>())
+           << " |";
+      if (has_target) {
+        const auto steps = field(runs, "steps_to_target");
+        out_ << " " << steps.size() << "/" << runs.size() << " | "
+             << (steps.empty() ? "—" : with_spread(spread_of(steps), "%.0f")) << " | "
+             << (steps.empty() ? "—" : with_spread(spread_of(field(runs, "seconds_to_target")), "%.0f")) << " |";
+      }
+      out_ << " " << with_spread(spread_of(field(runs, "train_seconds")), "%.0f") << " | "
+           << format("%.3f", spread_of(field(runs, "seconds_per_step")).mean) << " | "
+           << format("%.0f", spread_of(field(runs, "peak_memory_mb")).mean) << " |\n";
+    }
+  }
+
+  void write_plots(const StudyGroup& group, const std::string& task) {
+    const std::string stem = group.name + "-" + task;
+    for (const bool by_seconds : {false, true}) {
+      Chart curves{group.name + ": " + task + " learning curves (mean over seeds)",
+                   by_seconds ? "training seconds" : "updates", metric_of(task) + " (val)", false, {}};
+      for (const auto& method : group.methods) {
+        const auto runs = records_of(records_, task, method, group.seeds);
+        if (!runs.empty()) curves.series.push_back(mean_curve(method.label, runs, by_seconds));
+      }
+      if (curves.series.empty()) return;
+      plot(curves, stem + (by_seconds ? "-curve-seconds" : "-curve"),
+           task + " learning curves against " + (by_seconds ? "seconds" : "updates"));
+    }
+    Chart scores{group.name + ": " + task, group.x.empty() ? "" : group.x, metric_of(task) + " (val, mean ± sd)",
+                 group.x.empty(), {}};
+    ChartSeries line{group.name, {}, {}, {}};
+    for (const auto& method : group.methods) {
+      const auto runs = records_of(records_, task, method, group.seeds);
+      if (runs.empty()) continue;
+      const Spread s = spread_of(field(runs, "final"));
+      if (group.x.empty()) {
+        scores.series.push_back({method.label, {0.0}, {s.mean}, {s.sd}});
+      } else {
+        const auto options = TuningSpec::parse(method.spec).options;
+        const auto x = options.find(group.x);
+        if (x == options.end()) continue;  // a method without the option (a baseline) is in the table only
+        line.x.push_back(std::atof(x->second.c_str()));
+        line.y.push_back(s.mean);
+        line.error.push_back(s.sd);
+      }
+    }
+    if (!group.x.empty()) scores.series.push_back(line);
+    plot(scores, stem + (group.x.empty() ? "-bars" : "-" + group.x), task + " score by " +
+                                                                          (group.x.empty() ? "method" : group.x));
+  }
+
+  void write_robustness(const StudyGroup& group, const std::string& task) {
+    out_ << "\nRobustness (" << spec_.attack_rows << " val rows; eps 0 = clean on the same rows):\n\n| method | clean |";
+    std::vector<std::string> names;
+    for (const auto& sweep : spec_.attacks) {
+      for (const double epsilon : sweep.epsilons) {
+        AttackOptions attack = sweep.attack;
+        attack.epsilon = epsilon;
+        names.push_back(attack.name());
+        out_ << " " << attack.name() << " |";
+      }
+    }
+    out_ << "\n|---|---|";
+    for (size_t i = 0; i < names.size(); ++i) out_ << "---|";
+    out_ << "\n";
+    for (const auto& method : group.methods) {
+      const auto runs = records_of(records_, task, method, group.seeds);
+      out_ << "| " << method.label << " | " << with_spread(spread_of(field(runs, "clean_on_attack_rows"))) << " |";
+      for (const auto& name : names) out_ << " " << with_spread(spread_of(robust_values(runs, name))) << " |";
+      out_ << "\n";
+    }
+    for (const auto& [attack_method, space] : attack_kinds(spec_)) {
+      Chart chart{group.name + ": " + task + " under " + attack_method + " (" + space + " space)",
+                  space == "pixel" ? "epsilon (1/255)" : "epsilon (fraction of the position's RMS)",
+                  metric_of(task), false, {}};
+      for (const auto& method : group.methods) {
+        const auto runs = records_of(records_, task, method, group.seeds);
+        if (runs.empty()) continue;
+        ChartSeries series{method.label, {0.0}, {spread_of(field(runs, "clean_on_attack_rows")).mean}, {}};
+        for (const auto& sweep : spec_.attacks) {
+          if (sweep.attack.method != attack_method || sweep.attack.space != space) continue;
+          for (const double epsilon : sweep.epsilons) {
+            AttackOptions attack = sweep.attack;
+            attack.epsilon = epsilon;
+            series.x.push_back(epsilon);
+            series.y.push_back(spread_of(robust_values(runs, attack.name())).mean);
+          }
+        }
+        chart.series.push_back(series);
+      }
+      plot(chart, group.name + "-" + task + "-" + attack_method + "-" + space,
+           task + " under " + attack_method + " in " + space + " space");
+    }
+  }
+
+  const StudySpec& spec_;
+  const std::map<std::string, nlohmann::json>& records_;
+  std::string study_dir_, plots_dir_;
+  bool drawn_ = false;
+  std::ostringstream out_;
+};
+
+}  // namespace
+
+std::string write_study_report(const StudySpec& spec, const std::map<std::string, nlohmann::json>& records,
+                               const std::string& study_dir, const StudyReportInfo& info) {
+  return ReportWriter(spec, records, study_dir).write(info);
+}
+
+}  // namespace ofapt

@@ -1,0 +1,123 @@
+#include "study/study_run.h"
+
+#include <sys/stat.h>
+
+#include <iostream>
+#include <numeric>
+
+#include "checkpoint/model_files.h"
+#include "study/learning_curve.h"
+#include "tasks/task_evaluator.h"
+#include "train/task_validator.h"
+#include "train/trainer.h"
+#include "tuning/make_method.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/peak_memory.h"
+
+namespace ofapt {
+namespace {
+
+int64_t file_size(const std::string& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0 ? static_cast<int64_t>(info.st_size) : 0;
+}
+
+}  // namespace
+
+nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, const StudyTaskData& data,
+                                 const std::string& study_dir) {
+  const std::string directory = join_path(study_dir, run.directory());
+  const std::string record_path = join_path(directory, "run.json");
+  if (file_exists(record_path)) {
+    const auto record = nlohmann::json::parse(read_file(record_path), nullptr, false);
+    OFAPT_CHECK(record.is_object(), ErrorKind::kInput, record_path, ": not JSON; delete it to rerun that run");
+    return record;
+  }
+  make_directories(directory);
+  std::cerr << "\n== " << run.task << "  " << run.method.label << "  seed " << run.seed << "  (" << directory << ")\n";
+  const bool peak_resettable = reset_peak_memory();
+
+  OfaModel model = load_model(spec.model);
+  torch::manual_seed(run.seed);
+  auto method = attach_method(run.method.spec, model);
+  TrainerOptions trainer;
+  trainer.output_dir = directory;
+  trainer.max_steps = spec.steps;
+  trainer.batch_size = spec.batch_size;
+  trainer.learning_rate = run.method.learning_rate;
+  if (run.method.warmup_ratio >= 0) trainer.warmup_ratio = run.method.warmup_ratio;
+  trainer.seed = run.seed;
+  trainer.valid_every = spec.valid_every;
+  // Train records at every validation step, so each curve point has its own time.
+  trainer.log_every = spec.valid_every > 0 ? std::gcd(spec.valid_every, int64_t{25}) : 25;
+  trainer.save_every = 100;
+  TaskEvaluationOptions validation;
+  validation.max_samples = spec.eval_rows;
+  TaskValidator validator(validation);
+  const TrainSummary summary = train_method(*method, *data.train, data.valid, &validator, trainer,
+                                            {{"task", run.task}, {"study", true}});
+
+  LearningCurve curve = read_learning_curve(join_path(directory, "train_log.jsonl"));
+  curve.points.insert(curve.points.begin(), CurvePoint{0, 0.0, data.zero_shot});
+  OFAPT_CHECK(curve.points.size() >= 2, ErrorKind::kInternal, directory, ": the run logged no validation");
+  nlohmann::json record = {{"task", run.task},
+                           {"spec", run.method.spec},
+                           {"canonical_spec", method->spec()},
+                           {"learning_rate", run.method.learning_rate},
+                           {"warmup_ratio", run.method.warmup_ratio},
+                           {"seed", run.seed},
+                           {"steps", summary.steps},
+                           {"batch_size", spec.batch_size},
+                           {"trainable_parameters", method->trainable_parameter_count()},
+                           {"total_parameters", method->total_parameter_count()},
+                           {"file_bytes", file_size(join_path(join_path(directory, "final"), "adapter_model.safetensors"))},
+                           {"train_seconds", curve.train_seconds},
+                           {"seconds_per_step", summary.steps > 0 ? curve.train_seconds / summary.steps : 0.0},
+                           {"first_loss", summary.first_loss},
+                           {"last_loss", summary.last_loss},
+                           {"skipped_steps", summary.skipped_steps},
+                           {"zero_shot", data.zero_shot},
+                           {"final", curve.points.back().value},
+                           {"best", summary.best_metric},
+                           {"curve", curve.to_json()}};
+  const int64_t peak = peak_memory_bytes();
+  record["peak_memory_mb"] = peak < 0 ? nlohmann::json() : nlohmann::json(static_cast<double>(peak) / 1048576.0);
+  record["peak_memory_note"] = peak_resettable ? "VmHWM of this run" : "VmHWM since the study started";
+  if (summary.resumed_from > 0) record["resumed_from"] = summary.resumed_from;
+  if (const auto target = spec.targets.find(run.task); target != spec.targets.end()) {
+    record["target"] = target->second;
+    const CurvePoint* reached = curve.first_reaching(target->second);
+    record["steps_to_target"] = reached ? nlohmann::json(reached->step) : nlohmann::json();
+    record["seconds_to_target"] = reached ? nlohmann::json(reached->seconds) : nlohmann::json();
+  }
+
+  nlohmann::json robust = nlohmann::json::array();
+  if (run.attack) {
+    method->set_training(false);
+    const PromptFor prompt = [&](int64_t rows) { return method->prompt(rows); };
+    for (const auto& sweep : spec.attacks) {
+      for (const double epsilon : sweep.epsilons) {
+        AttackOptions attack = sweep.attack;
+        attack.epsilon = epsilon;
+        attack.seed = run.seed;
+        TaskEvaluationOptions evaluation;
+        evaluation.max_samples = spec.attack_rows;
+        evaluation.perturb = adversarial_inputs(model, prompt, attack, torch::kCPU);
+        const TaskEvaluation attacked = evaluate_task(model, prompt, *data.valid, evaluation, torch::kCPU);
+        std::cerr << "   " << attack.name() << ": " << attacked.value << "\n";
+        robust.push_back({{"attack", attack.name()}, {"method", attack.method}, {"space", attack.space},
+                          {"epsilon", epsilon}, {"value", attacked.value}});
+      }
+    }
+    // The clean score on the same rows as the attacks: epsilon 0 of the robustness plots.
+    TaskEvaluationOptions evaluation;
+    evaluation.max_samples = spec.attack_rows;
+    record["clean_on_attack_rows"] = evaluate_task(model, prompt, *data.valid, evaluation, torch::kCPU).value;
+  }
+  record["robust"] = robust;
+  write_file_atomic(record_path, record.dump(1) + "\n");
+  return record;
+}
+
+}  // namespace ofapt

@@ -1,0 +1,25 @@
+// One run of a study: train (resuming a killed run from its checkpoint), read its learning curve,
+// attack the tuned model, and keep everything the report needs in <run>/run.json.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "study/study_spec.h"
+#include "tasks/task_dataset.h"
+
+namespace ofapt {
+
+struct StudyTaskData {
+  const TaskDataset* train = nullptr;
+  const TaskDataset* valid = nullptr;
+  double zero_shot = 0.0;  // the base model's score on the same val rows: the curve's step 0
+};
+
+// Writes <study_dir>/<run.directory()>/run.json atomically and returns it. A run whose run.json
+// exists is not run again (the file is read and returned).
+nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, const StudyTaskData& data,
+                                 const std::string& study_dir);
+
+}  // namespace ofapt

@@ -1,0 +1,15 @@
+// Peak resident memory of this process (Linux VmHWM), resettable so that each of several runs in
+// one process reports its own peak.
+#pragma once
+
+#include <cstdint>
+
+namespace ofapt {
+
+// Resets the peak to the current resident size (writes 5 to /proc/self/clear_refs). Returns false
+// where the kernel does not allow it; the next peak then includes earlier work.
+bool reset_peak_memory();
+// VmHWM in bytes, or -1 where /proc is not there.
+int64_t peak_memory_bytes();
+
+}  // namespace ofapt

@@ -1,0 +1,95 @@
+// ofapt study on the shipped default model at toy size: two methods, one task, one seed, a few
+// updates, one attack; the report, its plots and the run records come out, and a rerun skips
+// finished runs.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/run_ofapt.h"
+#include "study/gnuplot_chart.h"
+#include "test_paths.h"
+#include "util/file.h"
+
+namespace ofapt {
+namespace {
+
+using testing::run_ofapt;
+
+int64_t modified_ns(const std::string& path) {
+  struct stat info {};
+  ::stat(path.c_str(), &info);
+  return static_cast<int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
+}
+
+TEST(StudyCli, ASmallSpecRunsReportsPlotsAndResumes) {
+  const std::string dir = testing::fresh_test_dir("study");
+  const nlohmann::json spec = {
+      {"model", testing::source_path("models/nano-world")},
+      {"world", {{"seed", 3}, {"train_images", 4}, {"val_images", 2}}},
+      {"steps", 4}, {"batch_size", 2}, {"eval_rows", 4}, {"valid_every", 2}, {"seeds", {1}},
+      {"targets", {{"snli_ve", 0.0}}},
+      {"attacks", {{{"method", "fgsm"}, {"space", "embedding"}, {"eps", {0.1}}}}},
+      {"attack_rows", 3},
+      {"groups", {{{"name", "methods"}, {"tasks", {"snli_ve"}}, {"attack", true},
+                   {"methods", {"prompt:length=4", {{"spec", "bitfit"}, {"label", "BitFit"}}}}}}}};
+  write_file_atomic(dir + "/spec.json", spec.dump());
+  auto study = run_ofapt("study " + dir + "/spec.json --out " + dir + "/out");
+  ASSERT_EQ(study.exit_code, 0) << study.output;
+  EXPECT_NE(study.output.find("(2 of 2 runs)"), std::string::npos) << study.output;
+
+  const std::string run_dir = dir + "/out/runs/snli_ve/prompt-length-4/seed1";
+  const auto record = nlohmann::json::parse(read_file(run_dir + "/run.json"));
+  ASSERT_EQ(record["curve"].size(), 3u);  // zero-shot, step 2, step 4
+  EXPECT_EQ(record["curve"][0]["step"], 0);
+  EXPECT_EQ(record["curve"][2]["step"], 4);
+  EXPECT_EQ(record["steps_to_target"], 0);  // a target of 0 is met before training
+  EXPECT_EQ(record["trainable_parameters"], 2 * 2 * 4 * 128 * 2);
+  ASSERT_EQ(record["robust"].size(), 1u);
+  EXPECT_EQ(record["robust"][0]["attack"], "fgsm-embedding-eps0.1");
+  EXPECT_TRUE(record["clean_on_attack_rows"].is_number());
+
+  const std::string report = read_file(dir + "/out/report.md");
+  EXPECT_NE(report.find("| prompt:length=4 |"), std::string::npos) << report;
+  EXPECT_NE(report.find("| BitFit |"), std::string::npos) << report;
+  EXPECT_NE(report.find("fgsm-embedding-eps0.1"), std::string::npos) << report;
+  for (const char* plot : {"methods-snli_ve-curve", "methods-snli_ve-curve-seconds", "methods-snli_ve-bars",
+                           "methods-snli_ve-fgsm-embedding"}) {
+    EXPECT_TRUE(file_exists(dir + "/out/plots/" + plot + ".gp")) << plot;
+    if (gnuplot_available()) {
+      EXPECT_NE(read_file(dir + "/out/plots/" + plot + ".svg").find("<svg"), std::string::npos) << plot;
+    }
+  }
+
+  // Resumable: a second run trains nothing and leaves the records as they were.
+  const int64_t before = modified_ns(run_dir + "/run.json");
+  auto again = run_ofapt("study " + dir + "/spec.json --out " + dir + "/out");
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(again.output.find("== snli_ve"), std::string::npos) << again.output;
+  EXPECT_EQ(modified_ns(run_dir + "/run.json"), before);
+}
+
+TEST(StudyCli, BadSpecsNameTheFileAndTheKey) {
+  const std::string dir = testing::fresh_test_dir("study-bad");
+  write_file_atomic(dir + "/typo.json", R"({"model": "m", "stpes": 3, "groups": []})");
+  auto typo = run_ofapt("study " + dir + "/typo.json");
+  EXPECT_EQ(typo.exit_code, 2) << typo.output;
+  EXPECT_NE(typo.output.find("typo.json"), std::string::npos) << typo.output;
+  write_file_atomic(dir + "/unknown.json", R"({"model": "m", "stpes": 3, "groups": [{"name": "a",
+      "tasks": ["snli_ve"], "methods": ["prompt"]}]})");
+  auto unknown = run_ofapt("study " + dir + "/unknown.json");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("unknown key 'stpes'"), std::string::npos) << unknown.output;
+  write_file_atomic(dir + "/broken.json", "{\"model\": ");
+  auto broken = run_ofapt("study " + dir + "/broken.json");
+  EXPECT_NE(broken.exit_code, 0) << broken.output;
+  EXPECT_NE(broken.output.find("not valid JSON"), std::string::npos) << broken.output;
+  write_file_atomic(dir + "/task.json", R"({"model": "m", "groups": [{"name": "a", "tasks": ["coco"],
+      "methods": ["prompt"]}]})");
+  auto task = run_ofapt("study " + dir + "/task.json");
+  EXPECT_EQ(task.exit_code, 2) << task.output;
+  EXPECT_NE(task.output.find("task 'coco'"), std::string::npos) << task.output;
+}
+
+}  // namespace
+}  // namespace ofapt
