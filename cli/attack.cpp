@@ -51,14 +51,18 @@ int run(AttackCliOptions& options) {
     evaluation.perturb = adversarial_inputs(model, prompt, attack, device);
     const TaskEvaluation attacked = evaluate_task(model, prompt, data, evaluation, device);
     std::cout << "  " << attack.name() << ": " << attacked.value << "\n";
-    attacks.push_back({{"attack", attack.name()}, {"method", attack.method}, {"space", attack.space},
-                       {"epsilon", epsilon}, {"steps", attack.method == "pgd" ? attack.steps : 1},
-                       {"value", attacked.value}, {"samples", attacked.samples}});
+    attacks.push_back({{"attack", attack.name()},
+                       {"method", attack.method},
+                       {"space", attack.space},
+                       {"epsilon", epsilon},
+                       {"steps", attack.method == "pgd" ? attack.steps : 1},
+                       {"value", attacked.value},
+                       {"samples", attacked.samples}});
   }
   if (!options.output.empty()) {
-    const nlohmann::json results = {{"task", task->name()}, {"model", options.model}, {"tuned", options.tuned},
-                                    {"data", options.data}, {"metric", clean.metric}, {"clean", clean.value},
-                                    {"clean_samples", clean.samples}, {"attacks", attacks}};
+    const nlohmann::json results = {
+        {"task", task->name()},   {"model", options.model}, {"tuned", options.tuned},         {"data", options.data},
+        {"metric", clean.metric}, {"clean", clean.value},   {"clean_samples", clean.samples}, {"attacks", attacks}};
     write_file_atomic(options.output, results.dump(1) + "\n");
   }
   return 0;
@@ -82,7 +86,8 @@ OFAPT_COMMAND("attack", "Clean vs adversarial (FGSM/PGD, pixel or embedding spac
   app.add_option("--eps", options->epsilons, "Attack radii, one evaluation each")->capture_default_str();
   app.add_option("--pgd-steps", a.steps)->capture_default_str();
   app.add_option("--pgd-step-size", a.step_size, "In eps units (0 = 2.5 eps / steps)")->capture_default_str();
-  app.add_flag_function("--no-random-start", [&a](int64_t) { a.random_start = false; }, "PGD starts at the clean input");
+  app.add_flag_function(
+      "--no-random-start", [&a](int64_t) { a.random_start = false; }, "PGD starts at the clean input");
   app.add_option("--seed", a.seed, "Seed of the PGD random starts")->capture_default_str();
   app.add_option("--batch-size", options->evaluation.batch_size)->capture_default_str();
   app.add_option("--answer-mode", options->evaluation.answer_mode, "vqa/snli_ve: all_candidates or beam")

@@ -55,13 +55,13 @@ LoadedTask load_task(const StudySpec& spec, const std::string& task_name, const 
     OfaModel model = load_model(spec.model);
     TaskEvaluationOptions evaluation;
     evaluation.max_samples = spec.eval_rows;
-    const TaskEvaluation result = evaluate_task(model, [](int64_t) { return PromptKV{}; }, *loaded.valid,
-                                                evaluation, torch::kCPU);
+    const TaskEvaluation result = evaluate_task(
+        model, [](int64_t) { return PromptKV{}; }, *loaded.valid, evaluation, torch::kCPU);
     loaded.zero_shot = result.value;
     make_directory(join_path(out, "zero_shot"));
-    write_file_atomic(zero_shot_path, nlohmann::json{{"task", task_name}, {"metric", result.metric},
-                                                     {"value", result.value}, {"rows", spec.eval_rows}}
-                                          .dump(1) + "\n");
+    const nlohmann::json record = {
+        {"task", task_name}, {"metric", result.metric}, {"value", result.value}, {"rows", spec.eval_rows}};
+    write_file_atomic(zero_shot_path, record.dump(1) + "\n");
   }
   return loaded;
 }
@@ -82,8 +82,8 @@ int run(StudyCliOptions& options) {
   }
   make_directories(options.out);
   write_file_atomic(join_path(options.out, "spec.json"), json.dump(2) + "\n");
-  OFAPT_CHECK(file_exists(join_path(spec.model, "config.json")), ErrorKind::kUsage, options.spec_path,
-              ": model '", spec.model, "' has no config.json");
+  OFAPT_CHECK(file_exists(join_path(spec.model, "config.json")), ErrorKind::kUsage, options.spec_path, ": model '",
+              spec.model, "' has no config.json");
 
   std::map<std::string, nlohmann::json> records;
   if (!options.report_only) {
@@ -102,8 +102,8 @@ int run(StudyCliOptions& options) {
       if (!tasks.count(run.task)) tasks.emplace(run.task, load_task(spec, run.task, data_dir, options.out));
       const LoadedTask& task = tasks.at(run.task);
       std::cerr << "\n[study] run " << i + 1 << "/" << runs.size();
-      records[run.directory()] = execute_study_run(spec, run, {task.train.get(), task.valid.get(), task.zero_shot},
-                                                   options.out);
+      records[run.directory()] =
+          execute_study_run(spec, run, {task.train.get(), task.valid.get(), task.zero_shot}, options.out);
     }
   } else {
     for (const auto& run : runs) {
@@ -115,8 +115,7 @@ int run(StudyCliOptions& options) {
     }
   }
   const std::string report = write_study_report(
-      spec, records, options.out,
-      {"ofapt study " + options.spec_path + " --out " + options.out, "spec.json"});
+      spec, records, options.out, {"ofapt study " + options.spec_path + " --out " + options.out, "spec.json"});
   std::cout << "report: " << report << " (" << records.size() << " of " << runs.size() << " runs)\n";
   return 0;
 }
@@ -126,7 +125,8 @@ OFAPT_COMMAND("study", "Run a study spec (methods x knobs x tasks x seeds), resu
   auto options = std::make_shared<StudyCliOptions>();
   app.add_option("spec", options->spec_path, "Study spec (JSON; docs/study.md)")->required();
   app.add_option("--out", options->out, "Study directory (default: study-<spec name>)");
-  app.add_flag("--report-only", options->report_only, "Rewrite report.md and plots from the finished runs");
+  app.add_flag("--report-only", options->report_only,
+               "Rewrite report.md and plots from the finished runs");
   app.add_flag("--list", options->list, "Print the runs the spec makes and stop");
   return [options] { return run(*options); };
 });

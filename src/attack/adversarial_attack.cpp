@@ -2,6 +2,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "util/error.h"
@@ -24,8 +25,8 @@ AttackVariables pixel_variables(const EncoderInput& clean, double epsilon) {
 AttackVariables embedding_variables(OfaModel& model, const EncoderInput& clean, double epsilon) {
   torch::NoGradGuard no_grad;
   auto tokens = model->embed_tokens()(clean.tokens);
-  auto features = clean.image_features.defined() ? clean.image_features
-                                                 : model->encoder()->embed_images()(clean.images);
+  auto features =
+      clean.image_features.defined() ? clean.image_features : model->encoder()->embed_images()(clean.images);
   auto rms = [&](const torch::Tensor& x, int64_t dim) {
     return (x.square().mean(dim, /*keepdim=*/true).sqrt() * epsilon).expand_as(x).contiguous();
   };
@@ -58,8 +59,7 @@ std::string AttackOptions::name() const {
 }
 
 void AttackOptions::check() const {
-  OFAPT_CHECK(method == "fgsm" || method == "pgd", ErrorKind::kUsage, "attack method '", method,
-              "': use fgsm or pgd");
+  OFAPT_CHECK(method == "fgsm" || method == "pgd", ErrorKind::kUsage, "attack method '", method, "': use fgsm or pgd");
   OFAPT_CHECK(space == "pixel" || space == "embedding", ErrorKind::kUsage, "attack space '", space,
               "': use pixel or embedding");
   OFAPT_CHECK(epsilon >= 0.0 && std::isfinite(epsilon), ErrorKind::kUsage, "attack epsilon ", epsilon,
@@ -76,8 +76,9 @@ EncoderInput attack_batch(OfaModel& model, const PromptKV& prompt, const Batch& 
   const AttackVariables variables = options.space == "pixel" ? pixel_variables(clean, options.epsilon)
                                                              : embedding_variables(model, clean, options.epsilon);
   const bool pgd = options.method == "pgd";
-  const double step_fraction = !pgd ? 1.0 : options.step_size > 0 ? options.step_size / options.epsilon
-                                                                  : 2.5 / static_cast<double>(options.steps);
+  const double step_fraction = !pgd                    ? 1.0
+                               : options.step_size > 0 ? options.step_size / options.epsilon
+                                                       : 2.5 / static_cast<double>(options.steps);
   auto generator = at::detail::createCPUGenerator(options.seed);
   std::vector<torch::Tensor> delta;
   for (const auto& radius : variables.radius) {
@@ -92,9 +93,9 @@ EncoderInput attack_batch(OfaModel& model, const PromptKV& prompt, const Batch& 
   for (int64_t step = 0; step < (pgd ? options.steps : 1); ++step) {
     for (auto& d : delta) d.requires_grad_(true);
     const auto logits = model->forward(perturbed(clean, options.space, variables, delta), batch.prev_output, prompt);
-    const auto loss = torch::nn::functional::cross_entropy(
-        logits.reshape({-1, vocab}).to(torch::kFloat), batch.target.reshape({-1}),
-        torch::nn::functional::CrossEntropyFuncOptions().ignore_index(pad));
+    const auto loss =
+        torch::nn::functional::cross_entropy(logits.reshape({-1, vocab}).to(torch::kFloat), batch.target.reshape({-1}),
+                                             torch::nn::functional::CrossEntropyFuncOptions().ignore_index(pad));
     const auto gradients = torch::autograd::grad({loss}, delta);
     torch::NoGradGuard no_grad;
     for (size_t k = 0; k < delta.size(); ++k) {
@@ -110,35 +111,36 @@ EncoderInput attack_batch(OfaModel& model, const PromptKV& prompt, const Batch& 
   return perturbed(clean, options.space, variables, delta);
 }
 
-std::function<InputEdit(const std::vector<TaskExample>&)> adversarial_inputs(OfaModel& model, PromptFor prompt,
-                                                                            AttackOptions options,
-                                                                            torch::Device device) {
+std::function<InputEdit(const std::vector<TaskExample>&)> adversarial_inputs(OfaModel model, PromptFor prompt,
+                                                                             AttackOptions options,
+                                                                             torch::Device device) {
   options.check();
-  return [&model, prompt = std::move(prompt), options, device](const std::vector<TaskExample>& rows) -> InputEdit {
-    const auto& config = model->config();
-    std::vector<Example> examples;
-    std::vector<int64_t> indices;
-    for (const auto& row : rows) {
-      indices.push_back(static_cast<int64_t>(examples.size()));
-      examples.push_back(row.example);
-    }
-    const Batch batch = collate(examples, indices, {config.pad_token_id, config.bos_token_id, 0, 0}).to(device);
-    const EncoderInput attacked = attack_batch(model, prompt(batch.size()), batch, options);
-    // The predictor collates a subset of these rows (one row, or all of them): take those rows, and
-    // as many token positions as its own padding has.
-    return [attacked](EncoderInput& input, const std::vector<int64_t>& which) {
-      const auto index = torch::tensor(which, torch::kLong).to(input.tokens.device());
-      const int64_t length = input.tokens.size(1);
-      if (attacked.token_embeddings.defined()) {
-        input.token_embeddings = attacked.token_embeddings.index_select(0, index).narrow(1, 0, length);
-      }
-      if (attacked.image_features.defined()) {
-        input.image_features = attacked.image_features.index_select(0, index);
-        input.images = torch::Tensor();
-      }
-      if (attacked.images.defined()) input.images = attacked.images.index_select(0, index);
-    };
-  };
+  return
+      [model, prompt = std::move(prompt), options, device](const std::vector<TaskExample>& rows) mutable -> InputEdit {
+        const auto& config = model->config();
+        std::vector<Example> examples;
+        std::vector<int64_t> indices;
+        for (const auto& row : rows) {
+          indices.push_back(static_cast<int64_t>(examples.size()));
+          examples.push_back(row.example);
+        }
+        const Batch batch = collate(examples, indices, {config.pad_token_id, config.bos_token_id, 0, 0}).to(device);
+        const EncoderInput attacked = attack_batch(model, prompt(batch.size()), batch, options);
+        // The predictor collates a subset of these rows (one row, or all of them): take those rows, and
+        // as many token positions as its own padding has.
+        return [attacked](EncoderInput& input, const std::vector<int64_t>& which) {
+          const auto index = torch::tensor(which, torch::kLong).to(input.tokens.device());
+          const int64_t length = input.tokens.size(1);
+          if (attacked.token_embeddings.defined()) {
+            input.token_embeddings = attacked.token_embeddings.index_select(0, index).narrow(1, 0, length);
+          }
+          if (attacked.image_features.defined()) {
+            input.image_features = attacked.image_features.index_select(0, index);
+            input.images = torch::Tensor();
+          }
+          if (attacked.images.defined()) input.images = attacked.images.index_select(0, index);
+        };
+      };
 }
 
 }  // namespace ofapt

@@ -39,8 +39,8 @@ EncoderInput attack_batch(OfaModel& model, const PromptKV& prompt, const Batch& 
 
 // The hook that makes evaluate_task score attacked inputs (TaskEvaluationOptions::perturb): each
 // batch of rows is attacked once, then every prediction of those rows reads the attacked input.
-std::function<InputEdit(const std::vector<TaskExample>&)> adversarial_inputs(OfaModel& model, PromptFor prompt,
-                                                                            AttackOptions options,
-                                                                            torch::Device device);
+std::function<InputEdit(const std::vector<TaskExample>&)> adversarial_inputs(OfaModel model, PromptFor prompt,
+                                                                             AttackOptions options,
+                                                                             torch::Device device);
 
 }  // namespace ofapt

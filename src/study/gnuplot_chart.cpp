@@ -85,8 +85,8 @@ bool draw_chart(const Chart& chart, const std::string& stem) {
   if (!gnuplot_available()) return false;
   // gnuplot resolves the file names in the script against its working directory: run it there.
   const std::string directory = stem.find('/') == std::string::npos ? "." : stem.substr(0, stem.find_last_of('/'));
-  const auto result = run_process({"sh", "-c", "cd \"$1\" && exec gnuplot \"$2\"", "sh", directory,
-                                   file_name(stem) + ".gp"});
+  const auto result =
+      run_process({"sh", "-c", "cd \"$1\" && exec gnuplot \"$2\"", "sh", directory, file_name(stem) + ".gp"});
   OFAPT_CHECK(result.exit_code == 0, ErrorKind::kIo, stem, ".gp: gnuplot failed: ", result.errors);
   return true;
 }

@@ -21,9 +21,9 @@ nlohmann::json LearningCurve::to_json() const {
 
 LearningCurve read_learning_curve(const std::string& train_log_path) {
   LearningCurve curve;
-  double segment_start = 0.0;   // training seconds before this segment (earlier runs of a resumed job)
-  double segment_valid = 0.0;   // validation seconds within this segment
-  double last = 0.0;            // training seconds at the last record
+  double segment_start = 0.0;  // training seconds before this segment (earlier runs of a resumed job)
+  double segment_valid = 0.0;  // validation seconds within this segment
+  double last = 0.0;           // training seconds at the last record
   int line_number = 0;
   for (const auto& line : split_on(read_file(train_log_path), "\n")) {
     ++line_number;

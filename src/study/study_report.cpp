@@ -1,7 +1,10 @@
 #include "study/study_report.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <set>
 #include <sstream>
 
@@ -132,8 +135,9 @@ class ReportWriter {
          << " metric on the first " << spec_.eval_rows << " val rows after the last update; the curve has a point"
          << " every " << spec_.valid_every << " updates (step 0 = the base model zero-shot). Times are training"
          << " seconds on this machine with validation left out. Spread: mean ± sample standard deviation (seeds).\n";
-    if (!drawn_) out_ << "- Plots were not drawn: gnuplot is not installed (`apt install gnuplot-nox`). Their "
-                         "data and scripts are in plots/.\n";
+    if (!drawn_)
+      out_ << "- Plots were not drawn: gnuplot is not installed (`apt install gnuplot-nox`). Their "
+              "data and scripts are in plots/.\n";
     for (const auto& group : spec_.groups) write_group(group);
     const std::string path = join_path(study_dir_, "report.md");
     write_file_atomic(path, out_.str());
@@ -172,10 +176,10 @@ class ReportWriter {
       }
       const auto& first = *runs.front();
       const double trainable = first["trainable_parameters"].get<double>();
-      out_ << format("%.0f", trainable) << " (" << format("%.2f", 100.0 * trainable / first["total_parameters"].get<double>())
-           << " %) | " << human_bytes(first["file_bytes"].get<double>()) << " | "
-           << with_spread(spread_of(field(runs, "final"))) << " | " << format("%.3f", first["zero_shot"].get<double>())
-           << " |";
+      out_ << format("%.0f", trainable) << " ("
+           << format("%.2f", 100.0 * trainable / first["total_parameters"].get<double>()) << " %) | "
+           << human_bytes(first["file_bytes"].get<double>()) << " | " << with_spread(spread_of(field(runs, "final")))
+           << " | " << format("%.3f", first["zero_shot"].get<double>()) << " |";
       if (has_target) {
         const auto steps = field(runs, "steps_to_target");
         out_ << " " << steps.size() << "/" << runs.size() << " | "
@@ -192,7 +196,10 @@ class ReportWriter {
     const std::string stem = group.name + "-" + task;
     for (const bool by_seconds : {false, true}) {
       Chart curves{group.name + ": " + task + " learning curves (mean over seeds)",
-                   by_seconds ? "training seconds" : "updates", metric_of(task) + " (val)", false, {}};
+                   by_seconds ? "training seconds" : "updates",
+                   metric_of(task) + " (val)",
+                   false,
+                   {}};
       for (const auto& method : group.methods) {
         const auto runs = records_of(records_, task, method, group.seeds);
         if (!runs.empty()) curves.series.push_back(mean_curve(method.label, runs, by_seconds));
@@ -201,8 +208,11 @@ class ReportWriter {
       plot(curves, stem + (by_seconds ? "-curve-seconds" : "-curve"),
            task + " learning curves against " + (by_seconds ? "seconds" : "updates"));
     }
-    Chart scores{group.name + ": " + task, group.x.empty() ? "" : group.x, metric_of(task) + " (val, mean ± sd)",
-                 group.x.empty(), {}};
+    Chart scores{group.name + ": " + task,
+                 group.x.empty() ? "" : group.x,
+                 metric_of(task) + " (val, mean ± sd)",
+                 group.x.empty(),
+                 {}};
     ChartSeries line{group.name, {}, {}, {}};
     for (const auto& method : group.methods) {
       const auto runs = records_of(records_, task, method, group.seeds);
@@ -220,12 +230,13 @@ class ReportWriter {
       }
     }
     if (!group.x.empty()) scores.series.push_back(line);
-    plot(scores, stem + (group.x.empty() ? "-bars" : "-" + group.x), task + " score by " +
-                                                                          (group.x.empty() ? "method" : group.x));
+    plot(scores, stem + (group.x.empty() ? "-bars" : "-" + group.x),
+         task + " score by " + (group.x.empty() ? "method" : group.x));
   }
 
   void write_robustness(const StudyGroup& group, const std::string& task) {
-    out_ << "\nRobustness (" << spec_.attack_rows << " val rows; eps 0 = clean on the same rows):\n\n| method | clean |";
+    out_ << "\nRobustness (" << spec_.attack_rows
+         << " val rows; eps 0 = clean on the same rows):\n\n| method | clean |";
     std::vector<std::string> names;
     for (const auto& sweep : spec_.attacks) {
       for (const double epsilon : sweep.epsilons) {
@@ -247,7 +258,9 @@ class ReportWriter {
     for (const auto& [attack_method, space] : attack_kinds(spec_)) {
       Chart chart{group.name + ": " + task + " under " + attack_method + " (" + space + " space)",
                   space == "pixel" ? "epsilon (1/255)" : "epsilon (fraction of the position's RMS)",
-                  metric_of(task), false, {}};
+                  metric_of(task),
+                  false,
+                  {}};
       for (const auto& method : group.methods) {
         const auto runs = records_of(records_, task, method, group.seeds);
         if (runs.empty()) continue;

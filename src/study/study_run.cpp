@@ -55,32 +55,33 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
   TaskEvaluationOptions validation;
   validation.max_samples = spec.eval_rows;
   TaskValidator validator(validation);
-  const TrainSummary summary = train_method(*method, *data.train, data.valid, &validator, trainer,
-                                            {{"task", run.task}, {"study", true}});
+  const TrainSummary summary =
+      train_method(*method, *data.train, data.valid, &validator, trainer, {{"task", run.task}, {"study", true}});
 
   LearningCurve curve = read_learning_curve(join_path(directory, "train_log.jsonl"));
   curve.points.insert(curve.points.begin(), CurvePoint{0, 0.0, data.zero_shot});
   OFAPT_CHECK(curve.points.size() >= 2, ErrorKind::kInternal, directory, ": the run logged no validation");
-  nlohmann::json record = {{"task", run.task},
-                           {"spec", run.method.spec},
-                           {"canonical_spec", method->spec()},
-                           {"learning_rate", run.method.learning_rate},
-                           {"warmup_ratio", run.method.warmup_ratio},
-                           {"seed", run.seed},
-                           {"steps", summary.steps},
-                           {"batch_size", spec.batch_size},
-                           {"trainable_parameters", method->trainable_parameter_count()},
-                           {"total_parameters", method->total_parameter_count()},
-                           {"file_bytes", file_size(join_path(join_path(directory, "final"), "adapter_model.safetensors"))},
-                           {"train_seconds", curve.train_seconds},
-                           {"seconds_per_step", summary.steps > 0 ? curve.train_seconds / summary.steps : 0.0},
-                           {"first_loss", summary.first_loss},
-                           {"last_loss", summary.last_loss},
-                           {"skipped_steps", summary.skipped_steps},
-                           {"zero_shot", data.zero_shot},
-                           {"final", curve.points.back().value},
-                           {"best", summary.best_metric},
-                           {"curve", curve.to_json()}};
+  nlohmann::json record = {
+      {"task", run.task},
+      {"spec", run.method.spec},
+      {"canonical_spec", method->spec()},
+      {"learning_rate", run.method.learning_rate},
+      {"warmup_ratio", run.method.warmup_ratio},
+      {"seed", run.seed},
+      {"steps", summary.steps},
+      {"batch_size", spec.batch_size},
+      {"trainable_parameters", method->trainable_parameter_count()},
+      {"total_parameters", method->total_parameter_count()},
+      {"file_bytes", file_size(join_path(join_path(directory, "final"), "adapter_model.safetensors"))},
+      {"train_seconds", curve.train_seconds},
+      {"seconds_per_step", summary.steps > 0 ? curve.train_seconds / summary.steps : 0.0},
+      {"first_loss", summary.first_loss},
+      {"last_loss", summary.last_loss},
+      {"skipped_steps", summary.skipped_steps},
+      {"zero_shot", data.zero_shot},
+      {"final", curve.points.back().value},
+      {"best", summary.best_metric},
+      {"curve", curve.to_json()}};
   const int64_t peak = peak_memory_bytes();
   record["peak_memory_mb"] = peak < 0 ? nlohmann::json() : nlohmann::json(static_cast<double>(peak) / 1048576.0);
   record["peak_memory_note"] = peak_resettable ? "VmHWM of this run" : "VmHWM since the study started";
@@ -106,8 +107,11 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
         evaluation.perturb = adversarial_inputs(model, prompt, attack, torch::kCPU);
         const TaskEvaluation attacked = evaluate_task(model, prompt, *data.valid, evaluation, torch::kCPU);
         std::cerr << "   " << attack.name() << ": " << attacked.value << "\n";
-        robust.push_back({{"attack", attack.name()}, {"method", attack.method}, {"space", attack.space},
-                          {"epsilon", epsilon}, {"value", attacked.value}});
+        robust.push_back({{"attack", attack.name()},
+                          {"method", attack.method},
+                          {"space", attack.space},
+                          {"epsilon", epsilon},
+                          {"value", attacked.value}});
       }
     }
     // The clean score on the same rows as the attacks: epsilon 0 of the robustness plots.

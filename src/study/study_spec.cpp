@@ -1,5 +1,6 @@
 #include "study/study_spec.h"
 
+#include <cctype>
 #include <cstdio>
 #include <set>
 
@@ -100,8 +101,10 @@ StudySpec StudySpec::parse(const nlohmann::json& json, const std::string& where)
   spec.eval_rows = fields.get<int64_t>("eval_rows", spec.eval_rows);
   spec.valid_every = fields.get<int64_t>("valid_every", spec.valid_every);
   spec.attack_rows = fields.get<int64_t>("attack_rows", spec.attack_rows);
-  for (const auto& [key, value] : {std::pair<const char*, int64_t>{"steps", spec.steps}, {"batch_size", spec.batch_size},
-                                   {"eval_rows", spec.eval_rows}, {"attack_rows", spec.attack_rows}}) {
+  for (const auto& [key, value] : {std::pair<const char*, int64_t>{"steps", spec.steps},
+                                   {"batch_size", spec.batch_size},
+                                   {"eval_rows", spec.eval_rows},
+                                   {"attack_rows", spec.attack_rows}}) {
     OFAPT_CHECK(value >= 1, ErrorKind::kUsage, where, ": '", key, "' must be >= 1");
   }
   OFAPT_CHECK(spec.valid_every >= 0, ErrorKind::kUsage, where, ": 'valid_every' must be >= 0");
@@ -183,8 +186,10 @@ std::vector<StudyRun> study_runs(const StudySpec& spec) {
         for (const uint64_t seed : group.seeds) {
           StudyRun run{task, method, seed, group.attack && !spec.attacks.empty()};
           const auto [at, added] = index_of.emplace(run.directory(), out.size());
-          if (added) out.push_back(run);
-          else out[at->second].attack = out[at->second].attack || run.attack;
+          if (added)
+            out.push_back(run);
+          else
+            out[at->second].attack = out[at->second].attack || run.attack;
         }
       }
     }

@@ -43,19 +43,19 @@ struct StudyGroup {
 };
 
 struct AttackSweep {
-  AttackOptions attack;         // method, space, steps; epsilon comes from `epsilons`
+  AttackOptions attack;  // method, space, steps; epsilon comes from `epsilons`
   std::vector<double> epsilons;
 };
 
 struct StudySpec {
   std::string model;
-  std::string data;                // directory with <task>_train.tsv, <task>_val.tsv (answers.txt for vqa)
-  world::WorldOptions world;       // used when `data` is empty: the downstream world is written first
+  std::string data;           // directory with <task>_train.tsv, <task>_val.tsv (answers.txt for vqa)
+  world::WorldOptions world;  // used when `data` is empty: the downstream world is written first
   int64_t steps = 300;
   int64_t batch_size = 16;
-  int64_t eval_rows = 200;         // val rows scored at each validation
-  int64_t valid_every = 50;        // updates between points of the learning curve
-  int64_t attack_rows = 100;       // val rows attacked
+  int64_t eval_rows = 200;    // val rows scored at each validation
+  int64_t valid_every = 50;   // updates between points of the learning curve
+  int64_t attack_rows = 100;  // val rows attacked
   std::map<std::string, double> targets;
   std::vector<AttackSweep> attacks;
   std::vector<StudyGroup> groups;

@@ -19,6 +19,9 @@
 
 namespace ofapt {
 
+// Changes the collated encoder input of the given rows (indices into the rows given to predict()).
+using InputEdit = std::function<void(EncoderInput& input, const std::vector<int64_t>& rows)>;
+
 struct TaskEvaluationOptions {
   int64_t batch_size = 8;             // rows generated together (beam modes)
   int64_t beam_size = 5;
@@ -33,14 +36,12 @@ struct TaskEvaluationOptions {
   JavaMetricOptions java_metrics;     // caption: the METEOR / SPICE jars (none = not computed)
   // Robustness evaluation (attack/): given a batch of rows, the edit that perturbs their encoder
   // input before prediction. Empty: clean inputs.
-  std::function<std::function<void(EncoderInput&, const std::vector<int64_t>&)>(const std::vector<TaskExample>&)>
-      perturb;
+  std::function<InputEdit(const std::vector<TaskExample>& rows)> perturb;
 };
 
 // The prompt (or nothing) each batch of `rows` rows runs with.
 using PromptFor = std::function<PromptKV(int64_t rows)>;
-// Changes the collated encoder input of the given rows (indices into the rows given to predict()).
-using InputEdit = std::function<void(EncoderInput& input, const std::vector<int64_t>& rows)>;
+
 
 struct TaskPrediction {
   std::string text;                   // caption or answer (empty for grounding)

@@ -111,6 +111,15 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
     summary.resumed_from = position.step;
   } else {
     torch::manual_seed(options.seed);
+    if (method.initializes_from_data()) {
+      // The first batch of the run's data order (prompt init=activations).
+      std::vector<Example> examples;
+      const auto indices = batches.indices(0, 0);
+      for (const int64_t index : indices) examples.push_back(train.get(index));
+      const Batch first =
+          collate(examples, indices, {config.pad_token_id, config.bos_token_id, config.vocab_size, 0}).to(device);
+      method.initialize_from_data(first.input, first.prev_output);
+    }
   }
 
   log.write({{"event", "start"},

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "tuning/prefix_activation_init.h"
 #include "util/error.h"
 
 namespace ofapt {
@@ -35,6 +36,10 @@ PrefixTuning::PrefixTuning(SpecReader spec, const OfaConfig& config) : TuningMet
   const int64_t hidden = mlp ? spec.integer("hidden", 2 * config.d_model, 1, 1 << 20) : 0;
   dropout_ = spec.number("dropout", 0.2, 0.0, 0.99);
   const double init_std = spec.number("init_std", 0.02, 0.0, 10.0);
+  // Spelled out only when given, so the canonical spec of the reference recipe stays as it was.
+  init_from_activations_ = spec.has("init") && spec.choice("init", "random", {"random", "activations"}) == "activations";
+  OFAPT_CHECK(!(init_from_activations_ && mlp), ErrorKind::kUsage,
+              "tuning spec prompt: init=activations sets the table itself, so it needs reparam=none");
 
   auto build_stack = [&](const std::string& stack, int64_t stack_layers, int64_t heads) {
     PromptStackOptions options;
@@ -72,6 +77,18 @@ void PrefixTuning::attach(OfaModel model) {
   model_ = std::move(model);
   freeze_model();  // ofa-spec 9.7: everything but the prompt encoders
   to(model_->parameters().front().device());
+}
+
+void PrefixTuning::initialize_from_data(const EncoderInput& input, const torch::Tensor& prev_output) {
+  if (!init_from_activations_) return;
+  torch::NoGradGuard no_grad;
+  for (const std::string stack : {"encoder", "decoder"}) {
+    const PromptStackOptions& options = stack_options(stack);
+    if (!options.enabled) continue;
+    auto& encoder = stack == "encoder" ? encoder_prompt_encoder_ : decoder_prompt_encoder_;
+    encoder->table().copy_(activation_prompt_table(model_, input, prev_output, stack, options.length,
+                                                   options.first_layer, options.last_layer));
+  }
 }
 
 const PromptStackOptions& PrefixTuning::stack_options(const std::string& stack) const {

@@ -9,6 +9,8 @@
 //   hidden            MLP width (default 2·d as the reference)
 //   dropout           dropout on the prompt K/V during training (reference 0.2)
 //   init_std          N(0, std) initialisation (reference 0.02)
+//   init              random (N(0, init_std), the reference) | activations: the model's own keys and
+//                     values of a training batch (prefix_activation_init.h); reparam=none only
 #pragma once
 
 #include "tuning/prompt_encoder.h"
@@ -34,6 +36,8 @@ class PrefixTuning : public TuningMethod {
   TensorMap trainable_tensors() override;
   TensorMap export_tensors() override;
   std::string export_spec() const override { return export_spec_; }
+  bool initializes_from_data() const override { return init_from_activations_; }
+  void initialize_from_data(const EncoderInput& input, const torch::Tensor& prev_output) override;
 
   // Folded per-stack tables [P, 2·L·d] (undefined for an unprompted stack), for the prompt bank.
   torch::Tensor table(const std::string& stack);
@@ -46,6 +50,7 @@ class PrefixTuning : public TuningMethod {
   OfaConfig config_;
   PromptStackOptions encoder_, decoder_;
   double dropout_;
+  bool init_from_activations_ = false;
   std::string export_spec_;
   PromptEncoder encoder_prompt_encoder_{nullptr}, decoder_prompt_encoder_{nullptr};
 };

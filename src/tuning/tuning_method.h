@@ -37,6 +37,11 @@ class TuningMethod : public torch::nn::Module {
   // mismatch is reported naming `source`, and nothing is changed unless all fit).
   virtual void load_tensors(const TensorMap& tensors, const std::string& source);
 
+  // Methods whose initial state comes from data (prompt init=activations): the trainer calls
+  // initialize_from_data with its first batch when a run starts fresh (not when it resumes).
+  virtual bool initializes_from_data() const { return false; }
+  virtual void initialize_from_data(const EncoderInput& /*input*/, const torch::Tensor& /*prev_output*/) {}
+
   // Full finetuning trains the ResNet; every other method keeps it frozen in eval mode (fixed
   // BatchNorm statistics), which makes its output a pure function of the image and cacheable.
   virtual bool trains_image_backbone() const { return false; }

@@ -24,15 +24,21 @@ int64_t modified_ns(const std::string& path) {
 
 TEST(StudyCli, ASmallSpecRunsReportsPlotsAndResumes) {
   const std::string dir = testing::fresh_test_dir("study");
-  const nlohmann::json spec = {
-      {"model", testing::source_path("models/nano-world")},
-      {"world", {{"seed", 3}, {"train_images", 4}, {"val_images", 2}}},
-      {"steps", 4}, {"batch_size", 2}, {"eval_rows", 4}, {"valid_every", 2}, {"seeds", {1}},
-      {"targets", {{"snli_ve", 0.0}}},
-      {"attacks", {{{"method", "fgsm"}, {"space", "embedding"}, {"eps", {0.1}}}}},
-      {"attack_rows", 3},
-      {"groups", {{{"name", "methods"}, {"tasks", {"snli_ve"}}, {"attack", true},
-                   {"methods", {"prompt:length=4", {{"spec", "bitfit"}, {"label", "BitFit"}}}}}}}};
+  const nlohmann::json spec = {{"model", testing::source_path("models/nano-world")},
+                               {"world", {{"seed", 3}, {"train_images", 4}, {"val_images", 2}}},
+                               {"steps", 4},
+                               {"batch_size", 2},
+                               {"eval_rows", 4},
+                               {"valid_every", 2},
+                               {"seeds", {1}},
+                               {"targets", {{"snli_ve", 0.0}}},
+                               {"attacks", {{{"method", "fgsm"}, {"space", "embedding"}, {"eps", {0.1}}}}},
+                               {"attack_rows", 3},
+                               {"groups",
+                                {{{"name", "methods"},
+                                  {"tasks", {"snli_ve"}},
+                                  {"attack", true},
+                                  {"methods", {"prompt:length=4", {{"spec", "bitfit"}, {"label", "BitFit"}}}}}}}};
   write_file_atomic(dir + "/spec.json", spec.dump());
   auto study = run_ofapt("study " + dir + "/spec.json --out " + dir + "/out");
   ASSERT_EQ(study.exit_code, 0) << study.output;

@@ -2,10 +2,13 @@
 #include <gtest/gtest.h>
 
 #include "checkpoint/model_files.h"
+#include "model/layer_hooks.h"
+#include "model/transformer_layer.h"
 #include "tuning/bitfit.h"
 #include "tuning/make_method.h"
 #include "tuning/prefix_tuning.h"
 #include "tuning/tuning_test_util.h"
+#include "util/error.h"
 
 namespace ofapt {
 namespace {
@@ -188,6 +191,48 @@ TEST(PrefixTuning, PromptChangesOnlyPromptedLayersAndDropoutOnlyInTraining) {
   a = method->prompt(2);
   b = method->prompt(2);
   EXPECT_FALSE(torch::equal(a.decoder[1].key, b.decoder[1].key));
+}
+
+// A delta that records the input of its Linear (the test's view of a layer's self-attention input).
+class RecordInput : public LinearDelta {
+ public:
+  torch::Tensor delta(const torch::Tensor& input) override {
+    seen = input.detach();
+    return torch::zeros({}, input.options());
+  }
+  torch::Tensor seen;
+};
+
+TEST(PrefixTuning, ActivationInitGivesEachPromptRowTheKeyAndValueOfARealPosition) {
+  auto model = testing::make_small_model();
+  const auto batch = testing::make_small_batch();
+  torch::manual_seed(4);
+  auto method = attach_method("prompt:length=6,depth=encoder,init=activations", model);
+  ASSERT_TRUE(method->initializes_from_data());
+  method->initialize_from_data(batch.input, batch.prev_tokens);
+  auto* prefix = dynamic_cast<PrefixTuning*>(method.get());
+  const auto table = prefix->table("encoder").detach();  // [P, 2·L·d]: layer0-K | layer0-V | ...
+
+  // Every position's key and value at encoder layer 1 (after a prompt-free layer 0).
+  auto recorder = std::make_shared<RecordInput>();
+  auto* layer = dynamic_cast<LayerBase*>(model->named_modules()["encoder.layers.1"].get());
+  layer->attach_delta("self_attn.k_proj", recorder);
+  const auto padding = model->encode(batch.input).padding_mask.reshape({-1});
+  layer->attach_delta("self_attn.k_proj", nullptr);
+  torch::NoGradGuard no_grad;
+  const auto inputs = recorder->seen.reshape({-1, 32});
+  auto modules = model->named_modules();
+  const auto keys = dynamic_cast<torch::nn::LinearImpl&>(*modules["encoder.layers.1.self_attn.k_proj"]).forward(inputs);
+  const auto values = dynamic_cast<torch::nn::LinearImpl&>(*modules["encoder.layers.1.self_attn.v_proj"]).forward(inputs);
+  for (int64_t row = 0; row < 6; ++row) {
+    const auto key = table[row].narrow(0, 2 * 32, 32), value = table[row].narrow(0, 3 * 32, 32);
+    const auto distance = (keys - key).norm(2, 1);
+    const int64_t nearest = distance.argmin().item<int64_t>();
+    EXPECT_LT(distance[nearest].item<double>(), 1e-4) << row;
+    EXPECT_FALSE(padding[nearest].item<bool>()) << row;
+    EXPECT_TRUE(torch::allclose(value, values[nearest], 1e-4, 1e-4)) << row;
+  }
+  EXPECT_THROW(attach_method("prompt:init=activations,reparam=mlp", testing::make_small_model()), Error);
 }
 
 }  // namespace
