@@ -3,8 +3,6 @@
 // again, keeps the prompt file, and prints method | trainable parameters | file size | before |
 // after | time. --compare-finetune adds full finetuning of the same model for the same steps, and
 // --compare-scratch training the same architecture from random weights (what pretraining is worth).
-#include <sys/stat.h>
-
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -18,6 +16,7 @@
 #include "tuning/make_method.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/strings.h"
 #include "util/threading.h"
 #include "world/world_writer.h"
 
@@ -54,13 +53,6 @@ struct DemoRow {
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-std::string human_bytes(int64_t bytes) {
-  char text[32];
-  if (bytes >= (1 << 20)) std::snprintf(text, sizeof text, "%.1f MB", bytes / 1048576.0);
-  else std::snprintf(text, sizeof text, "%.1f KB", bytes / 1024.0);
-  return text;
 }
 
 // Scores `data` with the model (and method, when given) on the task's metric.
@@ -108,9 +100,7 @@ DemoRow tune_and_score(const DemoOptions& options, const std::string& spec, doub
   const TaskEvaluation after = score(model, method.get(), valid, options.eval_rows);
   row.after = after.value;
   row.metric = after.metric;
-  const std::string tensors = join_path(join_path(trainer.output_dir, "final"), "adapter_model.safetensors");
-  struct stat info {};
-  if (::stat(tensors.c_str(), &info) == 0) row.file_bytes = info.st_size;
+  row.file_bytes = file_bytes(join_path(join_path(trainer.output_dir, "final"), "adapter_model.safetensors"));
   return row;
 }
 
@@ -157,7 +147,7 @@ int run(DemoOptions& options) {
   for (const auto& row : rows) {
     std::printf("%-32s %12lld %7.2f%% %10s %8.3f %8.3f %7.0fs\n", row.method.c_str(),
                 static_cast<long long>(row.trainable), 100.0 * row.trainable / row.total,
-                human_bytes(row.file_bytes).c_str(), row.before, row.after, row.seconds);
+                human_bytes(static_cast<double>(row.file_bytes)).c_str(), row.before, row.after, row.seconds);
     results["runs"].push_back({{"method", row.method}, {"spec", row.canonical}, {"trainable_parameters", row.trainable},
                                {"total_parameters", row.total}, {"file_bytes", row.file_bytes},
                                {"before", row.before}, {"after", row.after}, {"seconds", row.seconds}});

@@ -34,11 +34,14 @@ std::string file_name(const std::string& path) {
 }  // namespace
 
 bool gnuplot_available() {
-  try {
-    return run_process({"gnuplot", "--version"}).exit_code == 0;
-  } catch (const Error&) {
-    return false;
-  }
+  static const bool available = [] {  // asked once per process: a report draws a dozen charts
+    try {
+      return run_process({"gnuplot", "--version"}).exit_code == 0;
+    } catch (const Error&) {
+      return false;
+    }
+  }();
+  return available;
 }
 
 bool draw_chart(const Chart& chart, const std::string& stem) {

@@ -11,6 +11,7 @@
 #include "study/gnuplot_chart.h"
 #include "tuning/tuning_spec.h"
 #include "util/file.h"
+#include "util/strings.h"
 
 namespace ofapt {
 namespace {
@@ -45,10 +46,6 @@ std::string with_spread(const Spread& s, const char* pattern = "%.3f") {
   std::string out = format(pattern, s.mean);
   if (s.n > 1) out += " ± " + format(pattern, s.sd);
   return out + " (" + std::to_string(s.n) + ")";
-}
-
-std::string human_bytes(double bytes) {
-  return bytes >= 1048576.0 ? format("%.1f MB", bytes / 1048576.0) : format("%.1f KB", bytes / 1024.0);
 }
 
 std::string metric_of(const std::string& task) {

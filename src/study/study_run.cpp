@@ -1,7 +1,5 @@
 #include "study/study_run.h"
 
-#include <sys/stat.h>
-
 #include <iostream>
 #include <numeric>
 
@@ -16,15 +14,6 @@
 #include "util/peak_memory.h"
 
 namespace ofapt {
-namespace {
-
-int64_t file_size(const std::string& path) {
-  struct stat info {};
-  return ::stat(path.c_str(), &info) == 0 ? static_cast<int64_t>(info.st_size) : 0;
-}
-
-}  // namespace
-
 nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, const StudyTaskData& data,
                                  const std::string& study_dir) {
   const std::string directory = join_path(study_dir, run.directory());
@@ -72,7 +61,7 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
       {"batch_size", spec.batch_size},
       {"trainable_parameters", method->trainable_parameter_count()},
       {"total_parameters", method->total_parameter_count()},
-      {"file_bytes", file_size(join_path(join_path(directory, "final"), "adapter_model.safetensors"))},
+      {"file_bytes", file_bytes(join_path(join_path(directory, "final"), "adapter_model.safetensors"))},
       {"train_seconds", curve.train_seconds},
       {"seconds_per_step", summary.steps > 0 ? curve.train_seconds / summary.steps : 0.0},
       {"first_loss", summary.first_loss},

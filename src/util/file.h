@@ -55,6 +55,8 @@ class TemporaryDirectory {
 };
 
 bool file_exists(const std::string& path);
+// The size of the file in bytes; 0 when there is none.
+int64_t file_bytes(const std::string& path);
 bool is_directory(const std::string& path);
 
 // "dir" + "/" + "name", without doubling the slash.

@@ -1,5 +1,7 @@
 #include "util/strings.h"
 
+#include <cstdio>
+
 namespace ofapt {
 
 std::vector<std::string> split_on(const std::string& text, const std::string& separator) {
@@ -28,6 +30,13 @@ std::string replace_all(const std::string& text, const std::string& from, const 
 
 bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string human_bytes(double bytes) {
+  char text[32];
+  if (bytes >= 1048576.0) std::snprintf(text, sizeof text, "%.1f MB", bytes / 1048576.0);
+  else std::snprintf(text, sizeof text, "%.1f KB", bytes / 1024.0);
+  return text;
 }
 
 std::string shape_string(const std::vector<int64_t>& shape) {

@@ -21,5 +21,7 @@ bool ends_with(const std::string& text, const std::string& suffix);
 
 // A tensor shape as error messages print it: "[2, 3]".
 std::string shape_string(const std::vector<int64_t>& shape);
+// "256.3 KB", "49.9 MB" (binary units), for tables.
+std::string human_bytes(double bytes);
 
 }  // namespace ofapt

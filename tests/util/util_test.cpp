@@ -38,6 +38,12 @@ TEST(ReplaceAll, MatchesPythonStrReplace) {
   EXPECT_EQ(replace_all("none", "|||", ""), "none");
 }
 
+TEST(HumanBytes, PicksKilobytesOrMegabytes) {
+  EXPECT_EQ(human_bytes(262432), "256.3 KB");
+  EXPECT_EQ(human_bytes(52296936), "49.9 MB");
+  EXPECT_EQ(human_bytes(0), "0.0 KB");
+}
+
 TEST(JsonlLog, AppendsRecordsAndReadersSkipATornLine) {
   const std::string path = std::string(::testing::TempDir()) + "ofapt_log.jsonl";
   std::remove(path.c_str());
