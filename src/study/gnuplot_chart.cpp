@@ -70,7 +70,10 @@ bool draw_chart(const Chart& chart, const std::string& stem) {
            << "set xrange [-0.6:" << number(static_cast<double>(chart.series.size()) - 0.4) << "]\n"
            << "set xtics rotate by -25 noenhanced (";
     for (size_t s = 0; s < chart.series.size(); ++s) {
-      script << (s ? ", " : "") << quoted(chart.series[s].title) << " " << s;
+      // Tic labels are format strings to gnuplot: a literal % is %%.
+      std::string label;
+      for (const char c : chart.series[s].title) label += c == '%' ? std::string("%%") : std::string(1, c);
+      script << (s ? ", " : "") << quoted(label) << " " << s;
     }
     script << ")\nplot " << quoted(data_name) << " using 1:2:3 with boxerrorbars lc rgb '#4c72b0'\n";
   } else {

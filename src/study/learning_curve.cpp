@@ -19,6 +19,14 @@ nlohmann::json LearningCurve::to_json() const {
   return out;
 }
 
+LearningCurve LearningCurve::from_json(const nlohmann::json& points) {
+  LearningCurve curve;
+  for (const auto& p : points) {
+    curve.points.push_back({p.value("step", int64_t{0}), p.value("seconds", 0.0), p.value("value", 0.0)});
+  }
+  return curve;
+}
+
 LearningCurve read_learning_curve(const std::string& train_log_path) {
   LearningCurve curve;
   double segment_start = 0.0;  // training seconds before this segment (earlier runs of a resumed job)

@@ -24,6 +24,8 @@ struct LearningCurve {
   // The first point at or above `target`; nullptr if never reached.
   const CurvePoint* first_reaching(double target) const;
   nlohmann::json to_json() const;
+  // The points of to_json() (train_seconds is not part of it).
+  static LearningCurve from_json(const nlohmann::json& points);
 };
 
 // Throws Error(kInput) naming the file and line for a record that is not JSON.

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "study/gnuplot_chart.h"
+#include "study/learning_curve.h"
 #include "tuning/tuning_spec.h"
 #include "util/file.h"
 #include "util/strings.h"
@@ -178,10 +179,18 @@ class ReportWriter {
            << human_bytes(first["file_bytes"].get<double>()) << " | " << with_spread(spread_of(field(runs, "final")))
            << " | " << format("%.3f", first["zero_shot"].get<double>()) << " |";
       if (has_target) {
-        const auto steps = field(runs, "steps_to_target");
+        // From the curves, so a target can be changed after the runs (--report-only).
+        std::vector<double> steps, seconds;
+        for (const auto* run : runs) {
+          const LearningCurve curve = LearningCurve::from_json((*run)["curve"]);
+          if (const CurvePoint* reached = curve.first_reaching(target->second)) {
+            steps.push_back(static_cast<double>(reached->step));
+            seconds.push_back(reached->seconds);
+          }
+        }
         out_ << " " << steps.size() << "/" << runs.size() << " | "
              << (steps.empty() ? "—" : with_spread(spread_of(steps), "%.0f")) << " | "
-             << (steps.empty() ? "—" : with_spread(spread_of(field(runs, "seconds_to_target")), "%.0f")) << " |";
+             << (steps.empty() ? "—" : with_spread(spread_of(seconds), "%.0f")) << " |";
       }
       out_ << " " << with_spread(spread_of(field(runs, "train_seconds")), "%.0f") << " | "
            << format("%.3f", spread_of(field(runs, "seconds_per_step")).mean) << " | "

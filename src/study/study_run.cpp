@@ -75,12 +75,6 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
   record["peak_memory_mb"] = peak < 0 ? nlohmann::json() : nlohmann::json(static_cast<double>(peak) / 1048576.0);
   record["peak_memory_note"] = peak_resettable ? "VmHWM of this run" : "VmHWM since the study started";
   if (summary.resumed_from > 0) record["resumed_from"] = summary.resumed_from;
-  if (const auto target = spec.targets.find(run.task); target != spec.targets.end()) {
-    record["target"] = target->second;
-    const CurvePoint* reached = curve.first_reaching(target->second);
-    record["steps_to_target"] = reached ? nlohmann::json(reached->step) : nlohmann::json();
-    record["seconds_to_target"] = reached ? nlohmann::json(reached->seconds) : nlohmann::json();
-  }
 
   nlohmann::json robust = nlohmann::json::array();
   if (run.attack) {

@@ -38,7 +38,7 @@ TEST(StudyCli, ASmallSpecRunsReportsPlotsAndResumes) {
                                 {{{"name", "methods"},
                                   {"tasks", {"snli_ve"}},
                                   {"attack", true},
-                                  {"methods", {"prompt:length=4", {{"spec", "bitfit"}, {"label", "BitFit"}}}}}}}};
+                                  {"methods", {"prompt:length=4", {{"spec", "bitfit"}, {"label", "BitFit (biases, 0.03 %)"}}}}}}}};
   write_file_atomic(dir + "/spec.json", spec.dump());
   auto study = run_ofapt("study " + dir + "/spec.json --out " + dir + "/out");
   ASSERT_EQ(study.exit_code, 0) << study.output;
@@ -49,7 +49,6 @@ TEST(StudyCli, ASmallSpecRunsReportsPlotsAndResumes) {
   ASSERT_EQ(record["curve"].size(), 3u);  // zero-shot, step 2, step 4
   EXPECT_EQ(record["curve"][0]["step"], 0);
   EXPECT_EQ(record["curve"][2]["step"], 4);
-  EXPECT_EQ(record["steps_to_target"], 0);  // a target of 0 is met before training
   EXPECT_EQ(record["trainable_parameters"], 2 * 2 * 4 * 128 * 2);
   ASSERT_EQ(record["robust"].size(), 1u);
   EXPECT_EQ(record["robust"][0]["attack"], "fgsm-embedding-eps0.1");
@@ -57,8 +56,10 @@ TEST(StudyCli, ASmallSpecRunsReportsPlotsAndResumes) {
 
   const std::string report = read_file(dir + "/out/report.md");
   EXPECT_NE(report.find("| prompt:length=4 |"), std::string::npos) << report;
-  EXPECT_NE(report.find("| BitFit |"), std::string::npos) << report;
+  EXPECT_NE(report.find("| BitFit (biases, 0.03 %) |"), std::string::npos) << report;
   EXPECT_NE(report.find("fgsm-embedding-eps0.1"), std::string::npos) << report;
+  // A target of 0 is met by the base model, at step 0 and second 0.
+  EXPECT_NE(report.find("| 1/1 | 0 (1) | 0 (1) |"), std::string::npos) << report;
   for (const char* plot : {"methods-snli_ve-curve", "methods-snli_ve-curve-seconds", "methods-snli_ve-bars",
                            "methods-snli_ve-fgsm-embedding"}) {
     EXPECT_TRUE(file_exists(dir + "/out/plots/" + plot + ".gp")) << plot;
