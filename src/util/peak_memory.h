@@ -6,8 +6,9 @@
 
 namespace ofapt {
 
-// Resets the peak to the current resident size (writes 5 to /proc/self/clear_refs). Returns false
-// where the kernel does not allow it; the next peak then includes earlier work.
+// Returns freed heap to the system (glibc malloc_trim), then resets the peak to the current resident
+// size (writes 5 to /proc/self/clear_refs). Returns false where the kernel does not allow it; the
+// next peak then includes earlier work.
 bool reset_peak_memory();
 // VmHWM in bytes, or -1 where /proc is not there.
 int64_t peak_memory_bytes();
