@@ -59,12 +59,12 @@ bool draw_chart(const Chart& chart, const std::string& stem) {
   const std::string data_name = file_name(stem) + ".dat";
   std::ostringstream script;
   script << "# drawn by ofapt study; run `gnuplot " << file_name(stem) << ".gp` in this directory to redraw\n"
-         << "set terminal svg size 720,440 dynamic font 'sans,12' background '#ffffff'\n"
+         << "set terminal svg size 760,520 dynamic font 'sans,12' background '#ffffff'\n"
          << "set output " << quoted(file_name(stem) + ".svg") << "\n"
          << "set title " << quoted(chart.title) << " noenhanced\n"
          << "set xlabel " << quoted(chart.x_label) << " noenhanced\n"
          << "set ylabel " << quoted(chart.y_label) << " noenhanced\n"
-         << "set grid ytics\nset key outside right top noenhanced\n";
+         << "set grid ytics\nset key below noenhanced\n";
   if (chart.bars) {
     script << "set style fill solid 0.6 border -1\nset boxwidth 0.6\nset yrange [0:*]\nunset key\n"
            << "set xrange [-0.6:" << number(static_cast<double>(chart.series.size()) - 0.4) << "]\n"
