@@ -24,6 +24,17 @@ class BranchAdapter {
   virtual torch::Tensor adapt(const torch::Tensor& branch) = 0;
 };
 
+// Adds nothing and keeps the Linear's last input: a way to read a layer's activations (prompt
+// init=activations, tests).
+class LinearInputRecorder : public LinearDelta {
+ public:
+  torch::Tensor delta(const torch::Tensor& input) override {
+    seen = input.detach();
+    return torch::zeros({}, input.options());
+  }
+  torch::Tensor seen;
+};
+
 // A Linear with its optional delta, called like the Linear itself.
 inline torch::Tensor apply_linear(torch::nn::Linear& linear, const std::shared_ptr<LinearDelta>& delta,
                                   const torch::Tensor& input) {

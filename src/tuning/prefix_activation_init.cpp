@@ -5,19 +5,6 @@
 #include "util/error.h"
 
 namespace ofapt {
-namespace {
-
-// Records the input of the Linear it is attached to and adds nothing.
-class InputRecorder : public LinearDelta {
- public:
-  torch::Tensor delta(const torch::Tensor& input) override {
-    seen = input.detach();
-    return torch::zeros({}, input.options());
-  }
-  torch::Tensor seen;
-};
-
-}  // namespace
 
 torch::Tensor activation_prompt_table(OfaModel& model, const EncoderInput& input, const torch::Tensor& prev_output,
                                       const std::string& stack, int64_t length, int64_t first_layer,
@@ -32,9 +19,9 @@ torch::Tensor activation_prompt_table(OfaModel& model, const EncoderInput& input
     OFAPT_CHECK(layer != nullptr, ErrorKind::kInternal, "model has no layer ", stack, ".layers.", i);
     return layer;
   };
-  std::vector<std::shared_ptr<InputRecorder>> recorders;
+  std::vector<std::shared_ptr<LinearInputRecorder>> recorders;
   for (int64_t i = first_layer; i <= last_layer; ++i) {
-    recorders.push_back(std::make_shared<InputRecorder>());
+    recorders.push_back(std::make_shared<LinearInputRecorder>());
     layer_of(i)->attach_delta("self_attn.k_proj", recorders.back());
   }
   // Non-padding positions: the encoder's own mask, or the decoder inputs that are not pad.

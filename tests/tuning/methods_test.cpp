@@ -193,16 +193,6 @@ TEST(PrefixTuning, PromptChangesOnlyPromptedLayersAndDropoutOnlyInTraining) {
   EXPECT_FALSE(torch::equal(a.decoder[1].key, b.decoder[1].key));
 }
 
-// A delta that records the input of its Linear (the test's view of a layer's self-attention input).
-class RecordInput : public LinearDelta {
- public:
-  torch::Tensor delta(const torch::Tensor& input) override {
-    seen = input.detach();
-    return torch::zeros({}, input.options());
-  }
-  torch::Tensor seen;
-};
-
 TEST(PrefixTuning, ActivationInitGivesEachPromptRowTheKeyAndValueOfARealPosition) {
   auto model = testing::make_small_model();
   const auto batch = testing::make_small_batch();
@@ -214,7 +204,7 @@ TEST(PrefixTuning, ActivationInitGivesEachPromptRowTheKeyAndValueOfARealPosition
   const auto table = prefix->table("encoder").detach();  // [P, 2·L·d]: layer0-K | layer0-V | ...
 
   // Every position's key and value at encoder layer 1 (after a prompt-free layer 0).
-  auto recorder = std::make_shared<RecordInput>();
+  auto recorder = std::make_shared<LinearInputRecorder>();
   auto* layer = dynamic_cast<LayerBase*>(model->named_modules()["encoder.layers.1"].get());
   layer->attach_delta("self_attn.k_proj", recorder);
   const auto padding = model->encode(batch.input).padding_mask.reshape({-1});
