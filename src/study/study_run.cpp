@@ -9,18 +9,77 @@
 #include "train/task_validator.h"
 #include "train/trainer.h"
 #include "tuning/make_method.h"
+#include "tuning/tuned_task_file.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/peak_memory.h"
 
 namespace ofapt {
+namespace {
+
+// The study's attacks that `record` has no result for.
+std::vector<AttackOptions> missing_attacks(const StudySpec& spec, const StudyRun& run, const nlohmann::json& record) {
+  std::vector<AttackOptions> out;
+  for (const auto& sweep : spec.attacks) {
+    for (const double epsilon : sweep.epsilons) {
+      AttackOptions attack = sweep.attack;
+      attack.epsilon = epsilon;
+      attack.seed = run.seed;
+      bool done = false;
+      for (const auto& result : record.value("robust", nlohmann::json::array()))
+        done = done || result.value("attack", "") == attack.name();
+      if (!done) out.push_back(attack);
+    }
+  }
+  return out;
+}
+
+// Attacks the tuned model with each attack `record` lacks and adds the results (and the clean score
+// on the attacked rows) to it.
+void add_attack_results(OfaModel& model, TuningMethod& method, const StudySpec& spec, const StudyRun& run,
+                        const TaskDataset& valid, nlohmann::json& record) {
+  method.set_training(false);
+  const PromptFor prompt = [&](int64_t rows) { return method.prompt(rows); };
+  if (!record.contains("robust")) record["robust"] = nlohmann::json::array();
+  for (const auto& attack : missing_attacks(spec, run, record)) {
+    TaskEvaluationOptions evaluation;
+    evaluation.max_samples = spec.attack_rows;
+    evaluation.perturb = adversarial_inputs(model, prompt, attack, torch::kCPU);
+    const TaskEvaluation attacked = evaluate_task(model, prompt, valid, evaluation, torch::kCPU);
+    std::cerr << "   " << attack.name() << ": " << attacked.value << "\n";
+    nlohmann::json result = {{"attack", attack.name()},
+                             {"method", attack.method},
+                             {"space", attack.space},
+                             {"epsilon", attack.epsilon},
+                             {"value", attacked.value}};
+    if (attack.method == "pgd") result["steps"] = attack.steps;
+    record["robust"].push_back(result);
+  }
+  if (!record.contains("clean_on_attack_rows")) {
+    // The clean score on the same rows as the attacks: epsilon 0 of the robustness plots.
+    TaskEvaluationOptions evaluation;
+    evaluation.max_samples = spec.attack_rows;
+    record["clean_on_attack_rows"] = evaluate_task(model, prompt, valid, evaluation, torch::kCPU).value;
+  }
+}
+
+}  // namespace
+
 nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, const StudyTaskData& data,
                                  const std::string& study_dir) {
   const std::string directory = join_path(study_dir, run.directory());
   const std::string record_path = join_path(directory, "run.json");
   if (file_exists(record_path)) {
-    const auto record = nlohmann::json::parse(read_file(record_path), nullptr, false);
+    auto record = nlohmann::json::parse(read_file(record_path), nullptr, false);
     OFAPT_CHECK(record.is_object(), ErrorKind::kInput, record_path, ": not JSON; delete it to rerun that run");
+    if (!run.attack || (missing_attacks(spec, run, record).empty() && record.contains("clean_on_attack_rows")))
+      return record;
+    // The spec gained attacks since the run finished: attack its saved model, do not retrain.
+    std::cerr << "\n== " << run.task << "  " << run.method.label << "  seed " << run.seed << ": new attacks\n";
+    OfaModel model = load_model(spec.model);
+    auto method = load_tuned_task(read_tuned_task(join_path(directory, "final")), model);
+    add_attack_results(model, *method, spec, run, *data.valid, record);
+    write_file_atomic(record_path, record.dump(1) + "\n");
     return record;
   }
   make_directories(directory);
@@ -76,33 +135,8 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
   record["peak_memory_note"] = peak_resettable ? "VmHWM of this run" : "VmHWM since the study started";
   if (summary.resumed_from > 0) record["resumed_from"] = summary.resumed_from;
 
-  nlohmann::json robust = nlohmann::json::array();
-  if (run.attack) {
-    method->set_training(false);
-    const PromptFor prompt = [&](int64_t rows) { return method->prompt(rows); };
-    for (const auto& sweep : spec.attacks) {
-      for (const double epsilon : sweep.epsilons) {
-        AttackOptions attack = sweep.attack;
-        attack.epsilon = epsilon;
-        attack.seed = run.seed;
-        TaskEvaluationOptions evaluation;
-        evaluation.max_samples = spec.attack_rows;
-        evaluation.perturb = adversarial_inputs(model, prompt, attack, torch::kCPU);
-        const TaskEvaluation attacked = evaluate_task(model, prompt, *data.valid, evaluation, torch::kCPU);
-        std::cerr << "   " << attack.name() << ": " << attacked.value << "\n";
-        robust.push_back({{"attack", attack.name()},
-                          {"method", attack.method},
-                          {"space", attack.space},
-                          {"epsilon", epsilon},
-                          {"value", attacked.value}});
-      }
-    }
-    // The clean score on the same rows as the attacks: epsilon 0 of the robustness plots.
-    TaskEvaluationOptions evaluation;
-    evaluation.max_samples = spec.attack_rows;
-    record["clean_on_attack_rows"] = evaluate_task(model, prompt, *data.valid, evaluation, torch::kCPU).value;
-  }
-  record["robust"] = robust;
+  record["robust"] = nlohmann::json::array();
+  if (run.attack) add_attack_results(model, *method, spec, run, *data.valid, record);
   write_file_atomic(record_path, record.dump(1) + "\n");
   return record;
 }

@@ -1,5 +1,6 @@
 #include "study/study_spec.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <set>
@@ -194,6 +195,8 @@ std::vector<StudyRun> study_runs(const StudySpec& spec) {
       }
     }
   }
+  // Seed by seed: a study stopped early (or still running) has every cell at its first seeds.
+  std::stable_sort(out.begin(), out.end(), [](const StudyRun& a, const StudyRun& b) { return a.seed < b.seed; });
   return out;
 }
 

@@ -74,7 +74,7 @@ struct StudyRun {
   std::string directory() const;
 };
 
-// Every run of every group, each once, in group order.
+// Every run of every group, each once: seed by seed (all first-seed runs first), in group order within a seed.
 std::vector<StudyRun> study_runs(const StudySpec& spec);
 
 }  // namespace ofapt

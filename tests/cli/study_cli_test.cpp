@@ -1,6 +1,6 @@
 // ofapt study on the shipped default model at toy size: two methods, one task, one seed, a few
 // updates, one attack; the report, its plots and the run records come out, and a rerun skips
-// finished runs.
+// finished runs and only attacks what a grown spec adds.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -74,6 +74,23 @@ TEST(StudyCli, ASmallSpecRunsReportsPlotsAndResumes) {
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_EQ(again.output.find("== snli_ve"), std::string::npos) << again.output;
   EXPECT_EQ(modified_ns(run_dir + "/run.json"), before);
+
+  // A spec that gains an attack attacks the saved models; it does not train them again.
+  nlohmann::json more_attacks = spec;
+  more_attacks["attacks"].push_back({{"method", "pgd"}, {"space", "pixel"}, {"eps", {8}}, {"steps", 2}});
+  write_file_atomic(dir + "/spec.json", more_attacks.dump());
+  const int64_t log_before = modified_ns(run_dir + "/train_log.jsonl");
+  auto attacked = run_ofapt("study " + dir + "/spec.json --out " + dir + "/out");
+  ASSERT_EQ(attacked.exit_code, 0) << attacked.output;
+  EXPECT_NE(attacked.output.find("new attacks"), std::string::npos) << attacked.output;
+  EXPECT_EQ(modified_ns(run_dir + "/train_log.jsonl"), log_before);
+  const auto extended = nlohmann::json::parse(read_file(run_dir + "/run.json"));
+  ASSERT_EQ(extended["robust"].size(), 2u);
+  EXPECT_EQ(extended["robust"][0], record["robust"][0]);
+  EXPECT_EQ(extended["robust"][1]["attack"], "pgd-pixel-eps8");
+  EXPECT_EQ(extended["robust"][1]["steps"], 2);
+  EXPECT_EQ(extended["final"], record["final"]);
+  EXPECT_NE(read_file(dir + "/out/report.md").find("pgd-pixel-eps8"), std::string::npos);
 }
 
 TEST(StudyCli, BadSpecsNameTheFileAndTheKey) {
