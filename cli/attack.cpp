@@ -8,6 +8,7 @@
 #include "cli/model_options.h"
 #include "cli/task_options.h"
 #include "tasks/task_evaluator.h"
+#include "util/device.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/threading.h"
@@ -30,7 +31,7 @@ int run(AttackCliOptions& options) {
   options.attack.check();
   const CheckpointContents contents = read_checkpoint(options.model, {});
   OfaModel model = build_model(contents);
-  const torch::Device device(options.device);
+  const torch::Device device = parse_device(options.device, "--device");
   model->to(device);
   model->eval();
   auto method = load_tuned_option(options.tuned, model);

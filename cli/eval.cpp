@@ -6,6 +6,7 @@
 #include "cli/model_options.h"
 #include "cli/task_options.h"
 #include "tasks/task_evaluator.h"
+#include "util/device.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/threading.h"
@@ -27,7 +28,7 @@ int run(EvalOptions& options) {
   OFAPT_CHECK(!options.task.name.empty(), ErrorKind::kUsage, "eval needs --task");
   const CheckpointContents contents = read_checkpoint(options.model, {options.use_ema});
   OfaModel model = build_model(contents);
-  const torch::Device device(options.device);
+  const torch::Device device = parse_device(options.device, "--device");
   model->to(device);
   auto method = load_tuned_option(options.tuned, model);
   auto tokenizer = std::make_shared<const text::OfaTokenizer>(text::load_tokenizer(contents.directory));

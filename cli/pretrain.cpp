@@ -11,6 +11,7 @@
 #include "train/trainer.h"
 #include "train/validator.h"
 #include "tuning/make_method.h"
+#include "util/device.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/threading.h"
@@ -57,7 +58,7 @@ int run(PretrainOptions& options) {
     model = OfaModel(OfaConfig::preset(options.preset));
     model->initialize_weights(options.init_seed);
   }
-  model->to(torch::Device(options.trainer.device));
+  model->to(parse_device(options.trainer.device, "--device"));
   auto tokenizer = std::make_shared<const text::OfaTokenizer>(text::load_tokenizer(tokenizer_dir));
   OFAPT_CHECK(tokenizer->size() == model->config().vocab_size, ErrorKind::kSchema, "the tokenizer has ",
               tokenizer->size(), " ids, the model ", model->config().vocab_size);

@@ -14,6 +14,7 @@
 #include "study/study_report.h"
 #include "study/study_run.h"
 #include "tasks/task_evaluator.h"
+#include "util/device.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/threading.h"
@@ -53,10 +54,12 @@ LoadedTask load_task(const StudySpec& spec, const std::string& task_name, const 
     std::cerr << "== zero-shot " << task_name << " on " << std::min(spec.eval_rows, loaded.valid->size())
               << " val rows\n";
     OfaModel model = load_model(spec.model);
+    const torch::Device device = parse_device(spec.device, "study device");
+    model->to(device);
     TaskEvaluationOptions evaluation;
     evaluation.max_samples = spec.eval_rows;
     const TaskEvaluation result = evaluate_task(
-        model, [](int64_t) { return PromptKV{}; }, *loaded.valid, evaluation, torch::kCPU);
+        model, [](int64_t) { return PromptKV{}; }, *loaded.valid, evaluation, device);
     loaded.zero_shot = result.value;
     make_directory(join_path(out, "zero_shot"));
     const nlohmann::json record = {
@@ -71,6 +74,7 @@ int run(StudyCliOptions& options) {
   const auto json = nlohmann::json::parse(read_file(options.spec_path), nullptr, false);
   OFAPT_CHECK(!json.is_discarded(), ErrorKind::kInput, options.spec_path, ": not valid JSON");
   const StudySpec spec = StudySpec::parse(json, options.spec_path);
+  if (!options.list && !options.report_only) parse_device(spec.device, options.spec_path);  // fail before any run
   if (options.out.empty()) {
     const std::string name = options.spec_path.substr(options.spec_path.find_last_of('/') + 1);
     options.out = "study-" + name.substr(0, name.rfind('.'));

@@ -9,6 +9,7 @@
 #include "train/task_validator.h"
 #include "train/trainer.h"
 #include "tuning/make_method.h"
+#include "util/device.h"
 #include "util/error.h"
 #include "util/threading.h"
 
@@ -33,7 +34,7 @@ int run(TuneOptions& options) {
   read_options.use_ema = options.use_ema;
   const CheckpointContents contents = read_checkpoint(options.model, read_options);
   OfaModel model = build_model(contents);
-  model->to(torch::Device(options.trainer.device));
+  model->to(parse_device(options.trainer.device, "--device"));
 
   const text::OfaTokenizer tokenizer = text::load_tokenizer(contents.directory);
   OFAPT_CHECK(tokenizer.size() == model->config().vocab_size, ErrorKind::kSchema, "the tokenizer found for ",

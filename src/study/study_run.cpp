@@ -10,6 +10,7 @@
 #include "train/trainer.h"
 #include "tuning/make_method.h"
 #include "tuning/tuned_task_file.h"
+#include "util/device.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/peak_memory.h"
@@ -38,14 +39,15 @@ std::vector<AttackOptions> missing_attacks(const StudySpec& spec, const StudyRun
 // on the attacked rows) to it.
 void add_attack_results(OfaModel& model, TuningMethod& method, const StudySpec& spec, const StudyRun& run,
                         const TaskDataset& valid, nlohmann::json& record) {
+  const torch::Device device = model->parameters().front().device();
   method.set_training(false);
   const PromptFor prompt = [&](int64_t rows) { return method.prompt(rows); };
   if (!record.contains("robust")) record["robust"] = nlohmann::json::array();
   for (const auto& attack : missing_attacks(spec, run, record)) {
     TaskEvaluationOptions evaluation;
     evaluation.max_samples = spec.attack_rows;
-    evaluation.perturb = adversarial_inputs(model, prompt, attack, torch::kCPU);
-    const TaskEvaluation attacked = evaluate_task(model, prompt, valid, evaluation, torch::kCPU);
+    evaluation.perturb = adversarial_inputs(model, prompt, attack, device);
+    const TaskEvaluation attacked = evaluate_task(model, prompt, valid, evaluation, device);
     std::cerr << "   " << attack.name() << ": " << attacked.value << "\n";
     nlohmann::json result = {{"attack", attack.name()},
                              {"method", attack.method},
@@ -59,7 +61,7 @@ void add_attack_results(OfaModel& model, TuningMethod& method, const StudySpec& 
     // The clean score on the same rows as the attacks: epsilon 0 of the robustness plots.
     TaskEvaluationOptions evaluation;
     evaluation.max_samples = spec.attack_rows;
-    record["clean_on_attack_rows"] = evaluate_task(model, prompt, valid, evaluation, torch::kCPU).value;
+    record["clean_on_attack_rows"] = evaluate_task(model, prompt, valid, evaluation, device).value;
   }
 }
 
@@ -74,19 +76,26 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
     OFAPT_CHECK(record.is_object(), ErrorKind::kInput, record_path, ": not JSON; delete it to rerun that run");
     if (!run.attack || (missing_attacks(spec, run, record).empty() && record.contains("clean_on_attack_rows")))
       return record;
-    // The spec gained attacks since the run finished: attack its saved model, do not retrain.
-    std::cerr << "\n== " << run.task << "  " << run.method.label << "  seed " << run.seed << ": new attacks\n";
-    OfaModel model = load_model(spec.model);
-    auto method = load_tuned_task(read_tuned_task(join_path(directory, "final")), model);
-    add_attack_results(model, *method, spec, run, *data.valid, record);
-    write_file_atomic(record_path, record.dump(1) + "\n");
-    return record;
+    // The spec gained attacks since the run finished: attack its saved model, do not retrain it. A
+    // published study keeps only run.json; without the model the run is trained again.
+    const std::string final_dir = join_path(directory, "final");
+    if (file_exists(join_path(final_dir, kTunedConfigFile))) {
+      std::cerr << "\n== " << run.task << "  " << run.method.label << "  seed " << run.seed << ": new attacks\n";
+      OfaModel model = load_model(spec.model);
+      model->to(parse_device(spec.device, "study device"));
+      auto method = load_tuned_task(read_tuned_task(final_dir), model);
+      add_attack_results(model, *method, spec, run, *data.valid, record);
+      write_file_atomic(record_path, record.dump(1) + "\n");
+      return record;
+    }
+    std::cerr << "\n" << final_dir << " is gone: training the run again for its new attacks\n";
   }
   make_directories(directory);
   std::cerr << "\n== " << run.task << "  " << run.method.label << "  seed " << run.seed << "  (" << directory << ")\n";
   const bool peak_resettable = reset_peak_memory();
 
   OfaModel model = load_model(spec.model);
+  model->to(parse_device(spec.device, "study device"));
   torch::manual_seed(run.seed);
   auto method = attach_method(run.method.spec, model);
   TrainerOptions trainer;
@@ -96,6 +105,7 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
   trainer.learning_rate = run.method.learning_rate;
   if (run.method.warmup_ratio >= 0) trainer.warmup_ratio = run.method.warmup_ratio;
   trainer.seed = run.seed;
+  trainer.device = spec.device;
   trainer.valid_every = spec.valid_every;
   // Train records at every validation step, so each curve point has its own time.
   trainer.log_every = spec.valid_every > 0 ? std::gcd(spec.valid_every, int64_t{25}) : 25;

@@ -97,6 +97,7 @@ StudySpec StudySpec::parse(const nlohmann::json& json, const std::string& where)
     spec.world.train_images = 400;
     spec.world.val_images = 100;
   }
+  spec.device = fields.get<std::string>("device", spec.device);
   spec.steps = fields.get<int64_t>("steps", spec.steps);
   spec.batch_size = fields.get<int64_t>("batch_size", spec.batch_size);
   spec.eval_rows = fields.get<int64_t>("eval_rows", spec.eval_rows);

@@ -2,6 +2,7 @@
 //
 //   {"model": "models/nano-world",
 //    "world": {"seed": 1, "train_images": 400, "val_images": 100},   or  "data": "dir/with/tsvs",
+//    "device": "cpu",                                        or "cuda", "cuda:1": training, scoring, attacks
 //    "steps": 300, "batch_size": 16, "eval_rows": 200, "valid_every": 50, "seeds": [1, 2, 3],
 //    "targets": {"snli_ve": 0.6},                         score that counts as reached (time-to-target)
 //    "attacks": [{"method": "fgsm", "space": "embedding", "eps": [0.05, 0.1]}], "attack_rows": 100,
@@ -51,6 +52,7 @@ struct StudySpec {
   std::string model;
   std::string data;           // directory with <task>_train.tsv, <task>_val.tsv (answers.txt for vqa)
   world::WorldOptions world;  // used when `data` is empty: the downstream world is written first
+  std::string device = "cpu";  // checked by parse_device (util/device.h) when the study runs
   int64_t steps = 300;
   int64_t batch_size = 16;
   int64_t eval_rows = 200;    // val rows scored at each validation

@@ -14,6 +14,7 @@
 #include "tuning/make_method.h"
 #include "tuning/model_fingerprint.h"
 #include "tuning/tuned_task_file.h"
+#include "util/device.h"
 #include "util/error.h"
 #include "util/file.h"
 #include "util/jsonl_log.h"
@@ -65,7 +66,7 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
               "batch size and update frequency must be positive");
   OFAPT_CHECK(train.size() > 0, ErrorKind::kInput, train.name(), ": no training examples");
   make_directory(options.output_dir);
-  const torch::Device device(options.device);
+  const torch::Device device = parse_device(options.device, "training device");
   OfaModel& model = method.model();
   const OfaConfig& config = model->config();
 

@@ -113,6 +113,11 @@ TEST(StudyCli, BadSpecsNameTheFileAndTheKey) {
   auto task = run_ofapt("study " + dir + "/task.json");
   EXPECT_EQ(task.exit_code, 2) << task.output;
   EXPECT_NE(task.output.find("task 'coco'"), std::string::npos) << task.output;
+  write_file_atomic(dir + "/device.json", R"({"model": "m", "device": "gpu0", "groups": [{"name": "a",
+      "tasks": ["snli_ve"], "methods": ["prompt"]}]})");
+  auto device = run_ofapt("study " + dir + "/device.json");
+  EXPECT_EQ(device.exit_code, 2) << device.output;
+  EXPECT_NE(device.output.find("device.json: device 'gpu0' is not cpu, cuda"), std::string::npos) << device.output;
 }
 
 }  // namespace
