@@ -5,12 +5,78 @@
 #include "util/error.h"
 
 namespace ofapt {
+namespace {
 
-int64_t PromptBank::add(const std::string& name, PrefixTuning& method) {
-  OFAPT_CHECK(index_of(name) < 0, ErrorKind::kUsage, "prompt bank already holds a prompt named '", name, "'");
+using LayerPicker = const std::vector<ServedPrompt::Layer>& (*)(const ServedPrompt&);
+
+// One stack's PrefixKV per layer for the batch; empty when no row has a prompt in that stack.
+std::vector<PrefixKV> gather_stack(const std::vector<const ServedPrompt*>& prompts, LayerPicker stack_of) {
+  int64_t layers = 0;
+  for (const auto* prompt : prompts) {
+    if (prompt != nullptr) layers = std::max<int64_t>(layers, static_cast<int64_t>(stack_of(*prompt).size()));
+  }
+  std::vector<PrefixKV> out(layers);
+  bool any = false;
+  const auto rows = static_cast<int64_t>(prompts.size());
+  for (int64_t layer = 0; layer < layers; ++layer) {
+    auto layer_of = [&](const ServedPrompt* prompt) -> const ServedPrompt::Layer* {
+      if (prompt == nullptr) return nullptr;
+      const auto& stack = stack_of(*prompt);
+      OFAPT_CHECK(static_cast<int64_t>(stack.size()) == layers, ErrorKind::kInternal,
+                  "prompts of models with different layer counts in one batch");
+      return stack[layer].key.defined() ? &stack[layer] : nullptr;
+    };
+    // The longest prompt of this layer among the batch's rows sets the padded length.
+    int64_t longest = 0;
+    torch::Tensor sample;
+    for (const auto* prompt : prompts) {
+      if (const auto* used = layer_of(prompt)) {
+        longest = std::max(longest, used->key.size(1));
+        sample = used->key;
+      }
+    }
+    if (longest == 0) continue;
+    any = true;
+    std::vector<torch::Tensor> keys, values;
+    std::vector<int64_t> lengths;
+    for (const auto* prompt : prompts) {
+      const auto* used = layer_of(prompt);
+      if (used == nullptr) {
+        keys.push_back(torch::zeros({sample.size(0), longest, sample.size(2)}, sample.options()));
+        values.push_back(keys.back());
+        lengths.push_back(0);
+        continue;
+      }
+      const int64_t pad = longest - used->key.size(1);
+      keys.push_back(pad == 0 ? used->key : torch::constant_pad_nd(used->key, {0, 0, 0, pad}, 0.0));
+      values.push_back(pad == 0 ? used->value : torch::constant_pad_nd(used->value, {0, 0, 0, pad}, 0.0));
+      lengths.push_back(used->key.size(1));
+    }
+    PrefixKV prefix{torch::stack(keys), torch::stack(values), {}};
+    bool padded = false;
+    for (const int64_t length : lengths) padded = padded || length < longest;
+    if (padded) {
+      // -inf on each row's unused columns: [B, 1, 1, P]
+      auto columns = torch::arange(longest, sample.options().dtype(torch::kLong)).unsqueeze(0);
+      auto used = torch::tensor(lengths, columns.options()).unsqueeze(1);
+      auto bias = torch::zeros({rows, longest}, sample.options());
+      bias.masked_fill_(columns >= used, -std::numeric_limits<float>::infinity());
+      prefix.padding_bias = bias.view({rows, 1, 1, longest});
+    }
+    out[layer] = prefix;
+  }
+  return any ? out : std::vector<PrefixKV>{};
+}
+
+const std::vector<ServedPrompt::Layer>& encoder_layers(const ServedPrompt& prompt) { return prompt.encoder; }
+const std::vector<ServedPrompt::Layer>& decoder_layers(const ServedPrompt& prompt) { return prompt.decoder; }
+
+}  // namespace
+
+ServedPrompt ServedPrompt::from_method(PrefixTuning& method, const OfaConfig& config) {
   torch::NoGradGuard no_grad;
   auto layers_of = [&](const std::string& stack, int64_t stack_layers) {
-    std::vector<LayerPrompt> layers(stack_layers);
+    std::vector<Layer> layers(stack_layers);
     auto table = method.table(stack);
     if (!table.defined()) return layers;
     const auto& options = method.stack_options(stack);
@@ -21,8 +87,27 @@ int64_t PromptBank::add(const std::string& name, PrefixTuning& method) {
     }
     return layers;
   };
-  encoder_.push_back(layers_of("encoder", config_.encoder_layers));
-  decoder_.push_back(layers_of("decoder", config_.decoder_layers));
+  return {layers_of("encoder", config.encoder_layers), layers_of("decoder", config.decoder_layers)};
+}
+
+int64_t ServedPrompt::bytes() const {
+  int64_t total = 0;
+  for (const auto* stack : {&encoder, &decoder}) {
+    for (const auto& layer : *stack) {
+      if (!layer.key.defined()) continue;
+      total += static_cast<int64_t>(layer.key.nbytes() + layer.value.nbytes());
+    }
+  }
+  return total;
+}
+
+PromptKV gather_prompts(const std::vector<const ServedPrompt*>& prompts) {
+  return {gather_stack(prompts, encoder_layers), gather_stack(prompts, decoder_layers)};
+}
+
+int64_t PromptBank::add(const std::string& name, PrefixTuning& method) {
+  OFAPT_CHECK(index_of(name) < 0, ErrorKind::kUsage, "prompt bank already holds a prompt named '", name, "'");
+  prompts_.push_back(ServedPrompt::from_method(method, config_));
   names_.push_back(name);
   return size() - 1;
 }
@@ -34,62 +119,14 @@ int64_t PromptBank::index_of(const std::string& name) const {
   return -1;
 }
 
-std::vector<PrefixKV> PromptBank::gather_stack(const std::vector<std::vector<LayerPrompt>>& stack,
-                                               const std::vector<int64_t>& rows) const {
-  if (stack.empty()) return {};
-  const int64_t layers = static_cast<int64_t>(stack.front().size());
-  std::vector<PrefixKV> out(layers);
-  bool any = false;
-  for (int64_t layer = 0; layer < layers; ++layer) {
-    // The longest prompt of this layer among the batch's rows sets the padded length.
-    int64_t longest = 0;
-    torch::Tensor sample;
-    for (const int64_t row : rows) {
-      if (row < 0) continue;
-      const auto& prompt = stack[row][layer];
-      if (!prompt.key.defined()) continue;
-      longest = std::max(longest, prompt.key.size(1));
-      sample = prompt.key;
-    }
-    if (longest == 0) continue;
-    any = true;
-    std::vector<torch::Tensor> keys, values;
-    std::vector<int64_t> lengths;
-    for (const int64_t row : rows) {
-      const LayerPrompt* prompt = row >= 0 ? &stack[row][layer] : nullptr;
-      if (prompt == nullptr || !prompt->key.defined()) {
-        keys.push_back(torch::zeros({sample.size(0), longest, sample.size(2)}, sample.options()));
-        values.push_back(keys.back());
-        lengths.push_back(0);
-        continue;
-      }
-      const int64_t pad = longest - prompt->key.size(1);
-      keys.push_back(pad == 0 ? prompt->key : torch::constant_pad_nd(prompt->key, {0, 0, 0, pad}, 0.0));
-      values.push_back(pad == 0 ? prompt->value : torch::constant_pad_nd(prompt->value, {0, 0, 0, pad}, 0.0));
-      lengths.push_back(prompt->key.size(1));
-    }
-    PrefixKV prefix{torch::stack(keys), torch::stack(values), {}};
-    bool padded = false;
-    for (const int64_t length : lengths) padded = padded || length < longest;
-    if (padded) {
-      // -inf on each row's unused columns: [B, 1, 1, P]
-      auto columns = torch::arange(longest, sample.options().dtype(torch::kLong)).unsqueeze(0);
-      auto used = torch::tensor(lengths, columns.options()).unsqueeze(1);
-      auto bias = torch::zeros({static_cast<int64_t>(rows.size()), longest}, sample.options());
-      bias.masked_fill_(columns >= used, -std::numeric_limits<float>::infinity());
-      prefix.padding_bias = bias.view({static_cast<int64_t>(rows.size()), 1, 1, longest});
-    }
-    out[layer] = prefix;
-  }
-  return any ? out : std::vector<PrefixKV>{};
-}
-
 PromptKV PromptBank::gather(const std::vector<int64_t>& rows) const {
+  std::vector<const ServedPrompt*> prompts;
   for (const int64_t row : rows) {
     OFAPT_CHECK(row >= -1 && row < size(), ErrorKind::kUsage, "prompt index ", row, " is not in the bank (size ",
                 size(), ")");
+    prompts.push_back(row < 0 ? nullptr : &prompts_[row]);
   }
-  return {gather_stack(encoder_, rows), gather_stack(decoder_, rows)};
+  return gather_prompts(prompts);
 }
 
 }  // namespace ofapt

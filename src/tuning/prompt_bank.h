@@ -1,7 +1,8 @@
-// Many prompts served from one frozen model: a bank of loaded prompt tables, and per-batch gathering
-// so that each row of a batch attends to its own task's prompt. Prompts of different lengths (and
-// layer ranges) mix in one batch: shorter ones are zero-padded and their padding columns get -inf
-// bias (PrefixKV::padding_bias), which gives each row exactly the result it has alone.
+// Many prompts served from one frozen model: each tuned task's prompts folded into per-layer keys
+// and values (ServedPrompt), and the per-batch gather that lets each row of a batch attend to its own
+// task's prompt. Prompts of different lengths (and layer ranges) mix in one batch: shorter ones are
+// zero-padded and their padding columns get -inf bias (PrefixKV::padding_bias), which gives each row
+// exactly the result it has alone.
 #pragma once
 
 #include <torch/torch.h>
@@ -14,6 +15,22 @@
 
 namespace ofapt {
 
+// One tuned task's prompts, ready to serve (immutable once built; shared between batches).
+struct ServedPrompt {
+  struct Layer {
+    torch::Tensor key, value;  // [H, P, hd]; undefined when the layer has no prompt
+  };
+  std::vector<Layer> encoder, decoder;  // one entry per layer of the model's stacks
+
+  static ServedPrompt from_method(PrefixTuning& method, const OfaConfig& config);
+  int64_t bytes() const;  // memory its tensors hold
+};
+
+// Prompt K/V for a batch whose row r uses prompts[r] (nullptr: no prompt, the bare model). All
+// non-null prompts must come from models of the same layer counts.
+PromptKV gather_prompts(const std::vector<const ServedPrompt*>& prompts);
+
+// A fixed set of named prompts (tests, benchmarks, offline batch prediction).
 class PromptBank {
  public:
   explicit PromptBank(const OfaConfig& config) : config_(config) {}
@@ -28,16 +45,9 @@ class PromptBank {
   PromptKV gather(const std::vector<int64_t>& rows) const;
 
  private:
-  // One prompt's keys/values for one layer, [H, P, hd] each; undefined when the layer has none.
-  struct LayerPrompt {
-    torch::Tensor key, value;
-  };
-  std::vector<PrefixKV> gather_stack(const std::vector<std::vector<LayerPrompt>>& stack,
-                                     const std::vector<int64_t>& rows) const;
-
   OfaConfig config_;
   std::vector<std::string> names_;
-  std::vector<std::vector<LayerPrompt>> encoder_, decoder_;  // [prompt][layer]
+  std::vector<ServedPrompt> prompts_;
 };
 
 }  // namespace ofapt

@@ -18,8 +18,8 @@ torch::Device parse_device(const std::string& text, const std::string& where) {
   }
   OFAPT_CHECK(torch::cuda::is_available(), ErrorKind::kUsage, where, ": device '", text,
               "' asked for, but this build or machine has no CUDA device");
-  OFAPT_CHECK(index < static_cast<int64_t>(torch::cuda::device_count()), ErrorKind::kUsage, where, ": device '",
-              text, "': this machine has ", torch::cuda::device_count(), " CUDA devices");
+  OFAPT_CHECK(index < static_cast<int64_t>(torch::cuda::device_count()), ErrorKind::kUsage, where, ": device '", text,
+              "': this machine has ", torch::cuda::device_count(), " CUDA devices");
   return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
 }
 

@@ -9,6 +9,7 @@ const char* to_string(ErrorKind kind) {
     case ErrorKind::kFormat: return "format";
     case ErrorKind::kSchema: return "schema";
     case ErrorKind::kIo: return "io";
+    case ErrorKind::kNotFound: return "not found";
     case ErrorKind::kInternal: return "internal";
   }
   return "unknown";

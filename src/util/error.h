@@ -15,6 +15,7 @@ enum class ErrorKind {
   kFormat,    // a file that is not what it claims to be (corrupt checkpoint, bad header)
   kSchema,    // a well-formed file with the wrong content (missing key, wrong shape or dtype)
   kIo,        // the operating system refused (missing file, disk full)
+  kNotFound,  // a named thing (a registered prompt, an endpoint) does not exist
   kInternal,  // a broken invariant inside ofapt
 };
 
