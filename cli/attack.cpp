@@ -39,7 +39,7 @@ int run(AttackCliOptions& options) {
   auto tokenizer = std::make_shared<const text::OfaTokenizer>(text::load_tokenizer(contents.directory));
   auto task = build_task(options.task, tokenizer);
   const TaskDataset data(task, options.data, /*training=*/false, parse_columns(options.task.columns));
-  const PromptFor prompt = [&](int64_t rows) { return method ? method->prompt(rows) : PromptKV{}; };
+  const PromptFor prompt = prompt_of(method.get());
 
   const TaskEvaluation clean = evaluate_task(model, prompt, data, options.evaluation, device);
   std::cout << task->name() << " (" << clean.metric << ", " << clean.summary.value("samples", 0) << " rows)\n"

@@ -61,7 +61,7 @@ TaskEvaluation score(OfaModel& model, TuningMethod* method, const TaskDataset& d
   options.max_samples = rows;
   options.quiet = false;
   if (method != nullptr) method->set_training(false);
-  return evaluate_task(model, [&](int64_t n) { return method ? method->prompt(n) : PromptKV{}; }, data, options,
+  return evaluate_task(model, prompt_of(method), data, options,
                        torch::kCPU);
 }
 

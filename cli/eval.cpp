@@ -38,7 +38,7 @@ int run(EvalOptions& options) {
   for (const auto& path : options.data) {
     const TaskDataset data(task, path, /*training=*/false, parse_columns(options.task.columns));
     const TaskEvaluation evaluation = evaluate_task(
-        model, [&](int64_t rows) { return method ? method->prompt(rows) : PromptKV{}; }, data, options.evaluation,
+        model, prompt_of(method.get()), data, options.evaluation,
         device);
     splits.push_back({{"data", path},
                       {"metric", evaluation.metric},

@@ -80,7 +80,7 @@ int run(PredictOptions& options) {
   for (const int column : task->columns(/*training=*/false)) fields.push_back(raw.at(column));
   const TaskExample row = task->parse(fields, options.image, /*training=*/false);
   TaskPredictor predictor(
-      model, [&](int64_t rows) { return method ? method->prompt(rows) : PromptKV{}; }, *task, options.evaluation,
+      model, prompt_of(method.get()), *task, options.evaluation,
       torch::kCPU);
   const nlohmann::json sample = predictor.predict({row}).at(0).sample;
   nlohmann::json output = {{"task", task->name()}, {"prediction", sample["prediction"]}};

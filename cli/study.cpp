@@ -59,7 +59,7 @@ LoadedTask load_task(const StudySpec& spec, const std::string& task_name, const 
     TaskEvaluationOptions evaluation;
     evaluation.max_samples = spec.eval_rows;
     const TaskEvaluation result = evaluate_task(
-        model, [](int64_t) { return PromptKV{}; }, *loaded.valid, evaluation, device);
+        model, prompt_of(nullptr), *loaded.valid, evaluation, device);
     loaded.zero_shot = result.value;
     make_directory(join_path(out, "zero_shot"));
     const nlohmann::json record = {

@@ -1,5 +1,6 @@
 #include "attack/adversarial_attack.h"
 
+
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <cmath>
@@ -125,7 +126,7 @@ std::function<InputEdit(const std::vector<TaskExample>&)> adversarial_inputs(Ofa
           examples.push_back(row.example);
         }
         const Batch batch = collate(examples, indices, {config.pad_token_id, config.bos_token_id, 0, 0}).to(device);
-        const EncoderInput attacked = attack_batch(model, prompt(batch.size()), batch, options);
+        const EncoderInput attacked = attack_batch(model, prompt(indices), batch, options);
         // The predictor collates a subset of these rows (one row, or all of them): take those rows, and
         // as many token positions as its own padding has.
         return [attacked](EncoderInput& input, const std::vector<int64_t>& which) {

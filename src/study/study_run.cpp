@@ -41,7 +41,7 @@ void add_attack_results(OfaModel& model, TuningMethod& method, const StudySpec& 
                         const TaskDataset& valid, nlohmann::json& record) {
   const torch::Device device = model->parameters().front().device();
   method.set_training(false);
-  const PromptFor prompt = [&](int64_t rows) { return method.prompt(rows); };
+  const PromptFor prompt = prompt_of(&method);
   if (!record.contains("robust")) record["robust"] = nlohmann::json::array();
   for (const auto& attack : missing_attacks(spec, run, record)) {
     TaskEvaluationOptions evaluation;

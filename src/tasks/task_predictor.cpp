@@ -23,6 +23,12 @@ std::vector<int64_t> generated_tokens(const Hypothesis& hypothesis) {
 
 }  // namespace
 
+PromptFor prompt_of(TuningMethod* method) {
+  return [method](const std::vector<int64_t>& rows) {
+    return method != nullptr ? method->prompt(static_cast<int64_t>(rows.size())) : PromptKV{};
+  };
+}
+
 TaskPredictor::TaskPredictor(OfaModel& model, PromptFor prompt, const Task& task, TaskEvaluationOptions options,
                              torch::Device device)
     : model_(model), prompt_(std::move(prompt)), task_(task), options_(std::move(options)), device_(device) {
@@ -46,7 +52,7 @@ std::vector<double> TaskPredictor::score_candidates(const TaskExample& row, int6
   const auto& config = model_->config();
   Batch one = collate({row.example}, {0}, {config.pad_token_id, config.bos_token_id, 0, 0}).to(device_);
   if (input_edit_) input_edit_(one.input, {index});
-  const PromptKV prompt = prompt_(1);  // one row's prompt, shared by the encoder and every candidate chunk
+  const PromptKV prompt = prompt_({index});  // the row's prompt, shared by the encoder and every candidate chunk
   const auto encoded = model_->encode(one.input, prompt);
   const auto& trie = dynamic_cast<const AnswerTask&>(task_).trie();
   const auto& decoder_prompt = row.reference.decoder_prompt;              // bos first
@@ -169,7 +175,7 @@ std::vector<TaskPrediction> TaskPredictor::predict_by_beam(const std::vector<Tas
     generation.max_length = forced_prefix.size(1) + task_.options().max_target_tokens;  // the prompt + an answer
     forced_prefix = forced_prefix.to(device_);
   }
-  const auto hypotheses = generate(model_, batch.input, generation, prompt_(batch.size()), forced_prefix);
+  const auto hypotheses = generate(model_, batch.input, generation, prompt_(indices), forced_prefix);
 
   std::vector<TaskPrediction> out;
   for (size_t r = 0; r < rows.size(); ++r) {

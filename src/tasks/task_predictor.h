@@ -16,6 +16,7 @@
 #include "metrics/java_caption_metrics.h"
 #include "model/ofa_model.h"
 #include "tasks/task.h"
+#include "tuning/tuning_method.h"
 
 namespace ofapt {
 
@@ -39,8 +40,13 @@ struct TaskEvaluationOptions {
   std::function<InputEdit(const std::vector<TaskExample>& rows)> perturb;
 };
 
-// The prompt (or nothing) each batch of `rows` rows runs with.
-using PromptFor = std::function<PromptKV(int64_t rows)>;
+// The prompt each batch runs with. `rows` holds, for each row of the batch, the index of its example
+// among those given to TaskPredictor::predict(): one tuned task ignores the indices (prompt_of), a
+// server batch that mixes tenants' prompts gathers each row's own (serve/).
+using PromptFor = std::function<PromptKV(const std::vector<int64_t>& rows)>;
+
+// `method`'s prompt on every row; nullptr: no prompt (the bare model).
+PromptFor prompt_of(TuningMethod* method);
 
 
 struct TaskPrediction {

@@ -8,7 +8,7 @@ ValidationResult TaskValidator::validate(TuningMethod& method, const Dataset& da
   const auto* task_data = dynamic_cast<const TaskDataset*>(&data);
   OFAPT_CHECK(task_data != nullptr, ErrorKind::kInternal, "task validation needs a task dataset, got ", data.name());
   const TaskEvaluation evaluation =
-      evaluate_task(method.model(), [&](int64_t rows) { return method.prompt(rows); }, *task_data, options_, device);
+      evaluate_task(method.model(), prompt_of(&method), *task_data, options_, device);
   ValidationResult result;
   result.metric = evaluation.metric;
   result.value = evaluation.value;
