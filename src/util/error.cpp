@@ -10,6 +10,8 @@ const char* to_string(ErrorKind kind) {
     case ErrorKind::kSchema: return "schema";
     case ErrorKind::kIo: return "io";
     case ErrorKind::kNotFound: return "not found";
+    case ErrorKind::kLimit: return "limit";
+    case ErrorKind::kUnavailable: return "unavailable";
     case ErrorKind::kInternal: return "internal";
   }
   return "unknown";

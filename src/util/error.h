@@ -16,6 +16,8 @@ enum class ErrorKind {
   kSchema,    // a well-formed file with the wrong content (missing key, wrong shape or dtype)
   kIo,        // the operating system refused (missing file, disk full)
   kNotFound,  // a named thing (a registered prompt, an endpoint) does not exist
+  kLimit,     // over a configured limit (queue length, body size, image size): try less, or later
+  kUnavailable,  // the service is shutting down
   kInternal,  // a broken invariant inside ofapt
 };
 

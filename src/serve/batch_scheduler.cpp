@@ -1,0 +1,150 @@
+#include "serve/batch_scheduler.h"
+
+#include "util/error.h"
+
+namespace ofapt {
+namespace {
+
+double milliseconds(std::chrono::steady_clock::duration duration) {
+  return std::chrono::duration<double, std::milli>(duration).count();
+}
+
+PromptKV to_device(PromptKV prompt, const torch::Device& device) {
+  for (auto* stack : {&prompt.encoder, &prompt.decoder}) {
+    for (auto& layer : *stack) {
+      if (!layer.defined()) continue;
+      layer.key = layer.key.to(device);
+      layer.value = layer.value.to(device);
+      if (layer.padding_bias.defined()) layer.padding_bias = layer.padding_bias.to(device);
+    }
+  }
+  return prompt;
+}
+
+}  // namespace
+
+BatchScheduler::BatchScheduler(OfaModel model, std::map<std::string, std::shared_ptr<const Task>> tasks,
+                               BatchSchedulerOptions options)
+    : model_(std::move(model)), tasks_(std::move(tasks)), options_(std::move(options)) {
+  OFAPT_CHECK(options_.max_batch >= 1 && options_.max_queue >= 1 && options_.max_wait_ms >= 0.0, ErrorKind::kUsage,
+              "batch scheduler: max_batch and max_queue must be >= 1 and max_wait_ms >= 0");
+  model_->eval();
+  options_.prediction.batch_size = options_.max_batch;
+  // Each row of a batch attends to its own request's prompt.
+  const PromptFor prompt_per_row = [this](const std::vector<int64_t>& rows) {
+    std::vector<const ServedPrompt*> prompts;
+    for (const int64_t row : rows) prompts.push_back(batch_prompts_.at(row));
+    return to_device(gather_prompts(prompts), options_.device);
+  };
+  for (const auto& [name, task] : tasks_) {
+    predictors_[name] =
+        std::make_unique<TaskPredictor>(model_, prompt_per_row, *task, options_.prediction, options_.device);
+  }
+  worker_ = std::thread([this] { work(); });
+}
+
+BatchScheduler::~BatchScheduler() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  arrived_.notify_all();
+  worker_.join();
+}
+
+std::future<ServeResult> BatchScheduler::submit(ServeRequest request) {
+  OFAPT_CHECK(tasks_.count(request.task), ErrorKind::kUsage, "unknown task '", request.task, "'");
+  Pending pending{std::move(request), {}, std::chrono::steady_clock::now()};
+  auto result = pending.promise.get_future();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    OFAPT_CHECK(!stopping_, ErrorKind::kUnavailable, "the server is shutting down");
+    OFAPT_CHECK(static_cast<int64_t>(queue_.size()) < options_.max_queue, ErrorKind::kLimit, "the queue is full (",
+                options_.max_queue, " requests waiting, the server's max queue); retry later");
+    queue_.push_back(std::move(pending));
+    stats_.queued = static_cast<int64_t>(queue_.size());
+  }
+  arrived_.notify_all();
+  return result;
+}
+
+SchedulerStats BatchScheduler::stats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stats_;
+}
+
+std::vector<BatchScheduler::Pending> BatchScheduler::next_batch(std::unique_lock<std::mutex>& lock) {
+  arrived_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+  if (stopping_) return {};
+  // The oldest request's task goes next; its batch waits until full or until the oldest has waited
+  // max_wait_ms.
+  const std::string task = queue_.front().request.task;
+  const auto deadline = queue_.front().submitted + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                       std::chrono::duration<double, std::milli>(options_.max_wait_ms));
+  auto waiting_for_task = [&] {
+    int64_t count = 0;
+    for (const auto& pending : queue_) count += pending.request.task == task;
+    return count;
+  };
+  arrived_.wait_until(lock, deadline, [&] { return stopping_ || waiting_for_task() >= options_.max_batch; });
+  if (stopping_) return {};
+  std::vector<Pending> batch;
+  for (auto it = queue_.begin(); it != queue_.end() && static_cast<int64_t>(batch.size()) < options_.max_batch;) {
+    if (it->request.task != task) {
+      ++it;
+      continue;
+    }
+    batch.push_back(std::move(*it));
+    it = queue_.erase(it);
+  }
+  stats_.queued = static_cast<int64_t>(queue_.size());
+  return batch;
+}
+
+void BatchScheduler::work() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    std::vector<Pending> batch = next_batch(lock);
+    if (batch.empty()) break;
+    lock.unlock();
+    run_batch(batch);
+    lock.lock();
+    stats_.batches += 1;
+    stats_.requests += static_cast<int64_t>(batch.size());
+  }
+  for (auto& pending : queue_) {
+    pending.promise.set_exception(
+        std::make_exception_ptr(Error(ErrorKind::kUnavailable, "the server is shutting down")));
+  }
+  queue_.clear();
+  stats_.queued = 0;
+}
+
+void BatchScheduler::run_batch(std::vector<Pending>& batch) {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<TaskExample> rows;
+  batch_prompts_.clear();
+  for (const auto& pending : batch) {
+    rows.push_back(pending.request.row);
+    batch_prompts_.push_back(pending.request.prompt.get());
+  }
+  try {
+    torch::NoGradGuard no_grad;
+    auto predictions = predictors_.at(batch.front().request.task)->predict(rows);
+    const double compute_ms = milliseconds(std::chrono::steady_clock::now() - start);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      ServeResult result;
+      result.prediction = std::move(predictions[i]);
+      result.queue_ms = milliseconds(start - batch[i].submitted);
+      result.compute_ms = compute_ms;
+      result.batch_rows = static_cast<int64_t>(batch.size());
+      batch[i].promise.set_value(std::move(result));
+    }
+  } catch (...) {
+    // One bad batch fails its own requests, never the worker.
+    for (auto& pending : batch) pending.promise.set_exception(std::current_exception());
+  }
+  batch_prompts_.clear();
+}
+
+}  // namespace ofapt
