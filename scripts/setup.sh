@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config libtorch-dev libopenblas0-pthread
           libgtest-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libjpeg62-turbo-dev libpng-dev
-          gnuplot-nox)
+          libcpp-httplib-dev gnuplot-nox)
 missing=()
 # npm may come from outside Debian (e.g. NodeSource); any working npm will do.
 command -v npm >/dev/null || missing+=(npm)

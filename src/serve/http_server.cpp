@@ -1,0 +1,218 @@
+#include "serve/http_server.h"
+
+#include <httplib.h>
+
+#include <chrono>
+
+#include "image/base64.h"
+#include "tuning/tuned_task_file.h"
+#include "util/error.h"
+#include "util/file.h"
+
+namespace ofapt {
+namespace {
+
+int status_of(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kUsage:
+    case ErrorKind::kInput:
+    case ErrorKind::kFormat:
+      return 400;
+    case ErrorKind::kSchema:
+      return 422;
+    case ErrorKind::kNotFound:
+      return 404;
+    case ErrorKind::kLimit:
+      return 429;
+    case ErrorKind::kUnavailable:
+      return 503;
+    case ErrorKind::kIo:
+    case ErrorKind::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+void reply(httplib::Response& response, int status, const nlohmann::json& body) {
+  response.status = status;
+  response.set_content(body.dump() + "\n", "application/json");
+}
+
+void refuse(httplib::Response& response, int status, const std::string& kind, const std::string& message) {
+  reply(response, status, {{"error", message}, {"kind", kind}});
+}
+
+// The API's task names -> the tasks' own.
+const std::map<std::string, std::string>& endpoint_tasks() {
+  static const std::map<std::string, std::string> tasks = {
+      {"caption", "caption"}, {"vqa", "vqa"}, {"ground", "refcoco"}, {"entail", "snli_ve"}};
+  return tasks;
+}
+
+nlohmann::json describe(const RegisteredPrompt& prompt) {
+  return {{"name", prompt.name},   {"version", prompt.version},
+          {"spec", prompt.spec},   {"tensors_hash", prompt.tensors_hash},
+          {"bytes", prompt.bytes}, {"resident", prompt.resident}};
+}
+
+}  // namespace
+
+HttpServer::HttpServer(PromptRegistry& registry, BatchScheduler& scheduler,
+                       std::map<std::string, std::shared_ptr<const Task>> tasks, HttpServerOptions options)
+    : registry_(registry),
+      scheduler_(scheduler),
+      tasks_(std::move(tasks)),
+      options_(std::move(options)),
+      server_(std::make_unique<httplib::Server>()) {
+  route();
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::route() {
+  auto& server = *server_;
+  server.set_payload_max_length(static_cast<size_t>(options_.max_body_bytes));
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const Error& e) {
+      refuse(response, status_of(e.kind()), to_string(e.kind()), e.what());
+    } catch (const std::exception& e) {
+      refuse(response, 500, "internal", e.what());
+    }
+  });
+  const int64_t max_body = options_.max_body_bytes;
+  server.set_error_handler([max_body](const httplib::Request&, httplib::Response& response) {
+    if (!response.body.empty()) return;  // a handler's own JSON refusal
+    if (response.status == 413)
+      refuse(response, 413, "limit",
+             "the request body is over the server's max body of " + std::to_string(max_body) + " bytes");
+    else if (response.status == 404)
+      refuse(response, 404, "not found", "no such endpoint");
+    else
+      refuse(response, response.status, "http", "HTTP error " + std::to_string(response.status));
+  });
+
+  // The caller's tenant, or "" after refusing the request (401).
+  auto tenant_of = [this](const httplib::Request& request, httplib::Response& response) -> std::string {
+    if (options_.api_keys.empty()) return "default";
+    const std::string header = request.get_header_value("Authorization");
+    const std::string bearer = "Bearer ";
+    auto found =
+        header.rfind(bearer, 0) == 0 ? options_.api_keys.find(header.substr(bearer.size())) : options_.api_keys.end();
+    if (found == options_.api_keys.end()) {
+      refuse(response, 401, "auth", "a known API key is needed (Authorization: Bearer <key>)");
+      return "";
+    }
+    return found->second;
+  };
+  auto is_admin = [this](const httplib::Request& request, httplib::Response& response) {
+    if (!options_.admin_key.empty() && request.get_header_value("Authorization") == "Bearer " + options_.admin_key)
+      return true;
+    refuse(response, options_.admin_key.empty() ? 404 : 403, "auth",
+           options_.admin_key.empty() ? "this server has no admin key, so no admin endpoints"
+                                      : "the admin key is needed for /admin");
+    return false;
+  };
+  auto json_body = [](const httplib::Request& request) {
+    auto body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+    OFAPT_CHECK(!body.is_discarded(), ErrorKind::kInput, "the request body is not valid JSON");
+    OFAPT_CHECK(body.is_object(), ErrorKind::kInput, "the request body must be a JSON object");
+    return body;
+  };
+
+  server.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
+    reply(response, 200, {{"status", "ok"}});
+  });
+
+  server.Post(R"(/v1/(caption|vqa|ground|entail))", [=](const httplib::Request& request, httplib::Response& response) {
+    const auto begin = std::chrono::steady_clock::now();
+    const std::string tenant = tenant_of(request, response);
+    if (tenant.empty()) return;
+    const std::string endpoint = request.matches[1];
+    const std::string task_name = endpoint_tasks().at(endpoint);
+    auto task = tasks_.find(task_name);
+    OFAPT_CHECK(task != tasks_.end(), ErrorKind::kNotFound, "this server does not serve ", endpoint);
+    const auto body = json_body(request);
+    ServeRequest serve_request;
+    serve_request.task = task_name;
+    nlohmann::json tuned = nullptr;
+    if (body.contains("tuned_task") && !body["tuned_task"].is_null()) {
+      OFAPT_CHECK(body["tuned_task"].is_string(), ErrorKind::kInput, "\"tuned_task\" must be a string or null");
+      const std::string name = body["tuned_task"].get<std::string>();
+      serve_request.prompt = registry_.acquire(tenant, name);
+      tuned = describe(registry_.describe(tenant, name));
+    }
+    serve_request.row = request_row(*task->second, body, std::to_string(next_id_++), options_.limits);
+    auto future = scheduler_.submit(std::move(serve_request));
+    const auto timeout = std::chrono::duration<double>(options_.request_timeout_s);
+    OFAPT_CHECK(future.wait_for(timeout) == std::future_status::ready, ErrorKind::kUnavailable,
+                "no answer within the server's timeout of ", options_.request_timeout_s, " s");
+    const ServeResult result = future.get();
+    nlohmann::json out = {{"task", endpoint}, {"tuned_task", tuned}};
+    if (task_name == "refcoco") {
+      const Box& box = result.prediction.box;
+      out["box"] = result.prediction.valid_box ? nlohmann::json{box.x0, box.y0, box.x1, box.y1} : nlohmann::json();
+    } else {
+      out[task_name == "caption" ? "caption" : "answer"] = result.prediction.text;
+    }
+    if (result.prediction.sample.contains("logprob")) out["logprob"] = result.prediction.sample["logprob"];
+    const double total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - begin).count();
+    out["timing_ms"] = {{"queue", result.queue_ms}, {"compute", result.compute_ms}, {"total", total_ms}};
+    out["batch_rows"] = result.batch_rows;
+    reply(response, 200, out);
+  });
+
+  server.Get("/v1/tasks", [=](const httplib::Request& request, httplib::Response& response) {
+    const std::string tenant = tenant_of(request, response);
+    if (tenant.empty()) return;
+    nlohmann::json tasks = nlohmann::json::array();
+    for (const auto& prompt : registry_.list(tenant)) tasks.push_back(describe(prompt));
+    reply(response, 200, {{"tasks", tasks}});
+  });
+
+  server.Put(R"(/admin/tasks/([^/]+)/([^/]+))", [=](const httplib::Request& request, httplib::Response& response) {
+    if (!is_admin(request, response)) return;
+    const auto body = json_body(request);
+    OFAPT_CHECK(body.contains("adapter_config") && body["adapter_config"].is_object() &&
+                    body.contains("adapter_model") && body["adapter_model"].is_string(),
+                ErrorKind::kInput, "the body needs \"adapter_config\" (object) and \"adapter_model\" (base64)");
+    // The upload becomes a tuned-task directory, which the registry checks like any other.
+    TemporaryDirectory upload("ofapt-upload");
+    write_file_atomic(join_path(upload.path(), kTunedConfigFile), body["adapter_config"].dump(1));
+    write_file_atomic(join_path(upload.path(), kTunedTensorsFile),
+                      base64_decode(body["adapter_model"].get<std::string>(), "adapter_model"));
+    const auto registered = registry_.put(request.matches[1], request.matches[2], upload.path());
+    reply(response, 200, describe(registered));
+  });
+  server.Delete(R"(/admin/tasks/([^/]+)/([^/]+))", [=](const httplib::Request& request, httplib::Response& response) {
+    if (!is_admin(request, response)) return;
+    OFAPT_CHECK(registry_.remove(request.matches[1], request.matches[2]), ErrorKind::kNotFound, "tenant '",
+                std::string(request.matches[1]), "' has no task '", std::string(request.matches[2]), "'");
+    reply(response, 200, {{"removed", std::string(request.matches[2])}});
+  });
+  server.Get(R"(/admin/tasks/([^/]+))", [=](const httplib::Request& request, httplib::Response& response) {
+    if (!is_admin(request, response)) return;
+    nlohmann::json tasks = nlohmann::json::array();
+    for (const auto& prompt : registry_.list(request.matches[1])) tasks.push_back(describe(prompt));
+    reply(response, 200, {{"tasks", tasks}});
+  });
+}
+
+int HttpServer::bind() {
+  bound_port_ = options_.port == 0 ? server_->bind_to_any_port(options_.host)
+                                   : (server_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
+  OFAPT_CHECK(bound_port_ > 0, ErrorKind::kIo, "cannot listen on ", options_.host, ":", options_.port);
+  return bound_port_;
+}
+
+void HttpServer::serve() {
+  if (bound_port_ < 0) bind();
+  server_->listen_after_bind();
+}
+
+void HttpServer::stop() {
+  if (server_) server_->stop();
+}
+
+}  // namespace ofapt

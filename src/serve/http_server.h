@@ -1,0 +1,66 @@
+// `ofapt serve`'s HTTP API (docs/serve.md): JSON over cpp-httplib, on loopback unless told otherwise.
+//   GET  /healthz                              liveness: {"status": "ok"}
+//   POST /v1/caption | /v1/vqa | /v1/ground | /v1/entail
+//        {"tuned_task": name (optional; none = the base model), "image": base64, "question" | "text" |
+//         "hypothesis" [+ "premise"]}  ->  {"caption" | "answer" | "box", "tuned_task", "timing_ms", ...}
+//   GET  /v1/tasks                             the caller's tuned tasks
+//   PUT  /admin/tasks/<tenant>/<name>          {"adapter_config": {...}, "adapter_model": base64 safetensors}
+//   GET  /admin/tasks/<tenant>, DELETE /admin/tasks/<tenant>/<name>
+// Callers name themselves with "Authorization: Bearer <key>"; each key belongs to one tenant, who sees
+// and uses only its own tasks. The admin key alone reaches /admin. A server without keys serves one
+// tenant, "default", to anyone who can reach it (hence loopback by default).
+// Every refusal is a JSON {"error": message, "kind": ...} with a 4xx status; the server keeps serving.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "serve/batch_scheduler.h"
+#include "serve/prompt_registry.h"
+#include "serve/request_row.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace ofapt {
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;                              // 0: any free port (see port())
+  std::map<std::string, std::string> api_keys;  // key -> tenant
+  std::string admin_key;                        // empty: no admin endpoints
+  int64_t max_body_bytes = 16 << 20;
+  RequestLimits limits;
+  double request_timeout_s = 60.0;  // a request not answered by then gets 504
+};
+
+class HttpServer {
+ public:
+  // The tasks are those of the scheduler, by their API name's task ("caption", "vqa", "refcoco",
+  // "snli_ve"). Registry and scheduler must outlive the server.
+  HttpServer(PromptRegistry& registry, BatchScheduler& scheduler,
+             std::map<std::string, std::shared_ptr<const Task>> tasks, HttpServerOptions options);
+  ~HttpServer();
+
+  // Binds (Error(kIo) when it cannot) and serves until stop(); returns after stop().
+  void serve();
+  // Binds now and returns the port (for port 0); serve() then listens on it.
+  int bind();
+  void stop();
+
+ private:
+  void route();
+
+  PromptRegistry& registry_;
+  BatchScheduler& scheduler_;
+  std::map<std::string, std::shared_ptr<const Task>> tasks_;
+  HttpServerOptions options_;
+  std::unique_ptr<httplib::Server> server_;
+  std::atomic<int64_t> next_id_{0};
+  int bound_port_ = -1;
+};
+
+}  // namespace ofapt

@@ -1,0 +1,49 @@
+#include "serve/request_row.h"
+
+#include "util/error.h"
+
+namespace ofapt {
+namespace {
+
+std::string text_field(const nlohmann::json& body, const std::string& key, bool required, const RequestLimits& limits) {
+  if (!body.contains(key)) {
+    OFAPT_CHECK(!required, ErrorKind::kInput, "the request needs a string field \"", key, "\"");
+    return "";
+  }
+  OFAPT_CHECK(body[key].is_string(), ErrorKind::kInput, "field \"", key, "\" must be a string");
+  std::string text = body[key].get<std::string>();
+  OFAPT_CHECK(static_cast<int64_t>(text.size()) <= limits.max_text_chars, ErrorKind::kLimit, "field \"", key, "\" has ",
+              text.size(), " characters; the server's max text is ", limits.max_text_chars);
+  // A tab or newline would split the TSV-style fields the task parses.
+  for (char& c : text) {
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  }
+  return text;
+}
+
+}  // namespace
+
+TaskExample request_row(const Task& task, const nlohmann::json& body, const std::string& id,
+                        const RequestLimits& limits) {
+  OFAPT_CHECK(body.is_object(), ErrorKind::kInput, "the request body must be a JSON object");
+  OFAPT_CHECK(body.contains("image") && body["image"].is_string(), ErrorKind::kInput,
+              "the request needs \"image\": a base64 JPEG or PNG");
+  const std::string image = body["image"].get<std::string>();
+  const std::string name = task.name();
+  std::vector<std::string> fields;
+  if (name == "caption") {
+    fields = {id, image, "image"};  // a placeholder reference
+  } else if (name == "vqa") {
+    fields = {id, image, text_field(body, "question", true, limits), "1.0|!+image", ""};
+  } else if (name == "refcoco") {
+    fields = {id, image, text_field(body, "text", true, limits), "0,0,0,0"};
+  } else if (name == "snli_ve") {
+    fields = {id, image, text_field(body, "hypothesis", true, limits), text_field(body, "premise", false, limits),
+              "entailment"};
+  } else {
+    throw Error(ErrorKind::kInternal, "no request layout for task " + name);
+  }
+  return task.parse(fields, "request " + id, /*training=*/false);
+}
+
+}  // namespace ofapt

@@ -1,0 +1,23 @@
+// One HTTP request's input as the row its task parses: the server builds the fields of the task's
+// evaluation TSV layout from the JSON body (the same parser as the datasets, so a request is encoded
+// exactly as an evaluation row is), with placeholder references the reply does not use.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "tasks/task.h"
+
+namespace ofapt {
+
+struct RequestLimits {
+  int64_t max_text_chars = 1000;  // each text field
+};
+
+// body: {"image": base64 JPEG/PNG, and per task "question" (vqa), "text" (refcoco),
+// "hypothesis" and optional "premise" (snli_ve)}. Error(kInput) names the missing or bad field.
+TaskExample request_row(const Task& task, const nlohmann::json& body, const std::string& id,
+                        const RequestLimits& limits);
+
+}  // namespace ofapt

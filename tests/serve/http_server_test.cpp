@@ -1,0 +1,183 @@
+// The HTTP API in-process on a free loopback port, on the shipped default model: answers for the
+// base model and for an uploaded prompt, tenants kept apart, and each kind of bad request refused
+// with its 4xx JSON error while the server keeps serving.
+#include "serve/http_server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <thread>
+
+#include "checkpoint/model_files.h"
+#include "image/base64.h"
+#include "test_paths.h"
+#include "tuning/make_method.h"
+#include "tuning/tuned_task_file.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "world/world_writer.h"
+
+namespace ofapt {
+namespace {
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    world::WorldOptions world;
+    world.seed = 9;
+    world.train_images = 1;
+    world.val_images = 1;
+    world::write_world(directory_.path(), world);
+
+    const std::string model_dir = testing::source_path("models/nano-world");
+    model_ = load_model(model_dir);
+    auto tokenizer = std::make_shared<const text::OfaTokenizer>(text::load_tokenizer(model_dir));
+    TaskOptions options;
+    options.image_size = options.max_image_size = 128;
+    std::istringstream answers(read_file(join_path(directory_.path(), "answers.txt")));
+    for (std::string line; std::getline(answers, line);) options.answers.push_back(line);
+    for (const char* name : {"caption", "vqa", "refcoco", "snli_ve"})
+      tasks_[name] = make_task(name, tokenizer, options);
+
+    PromptRegistryOptions registry;
+    registry.root = join_path(directory_.path(), "prompts");
+    registry_ = std::make_unique<PromptRegistry>(model_->config(), fingerprint_model(model_), registry);
+    BatchSchedulerOptions scheduler;
+    scheduler.max_wait_ms = 1.0;
+    scheduler.prediction.beam_size = 2;
+    scheduler.prediction.caption_max_length = 6;
+    scheduler_ = std::make_unique<BatchScheduler>(model_, tasks_, scheduler);
+    HttpServerOptions http;
+    http.port = 0;
+    http.api_keys = {{"alice-key", "alice"}, {"bob-key", "bob"}};
+    http.admin_key = "admin-key";
+    http.max_body_bytes = 1 << 20;
+    server_ = std::make_unique<HttpServer>(*registry_, *scheduler_, tasks_, http);
+    port_ = server_->bind();
+    thread_ = std::thread([this] { server_->serve(); });
+    image_ = read_image_column();
+  }
+  void TearDown() override {
+    server_->stop();
+    thread_.join();
+  }
+
+  // The first val image of the world, as its TSV column holds it (base64).
+  std::string read_image_column() const {
+    std::istringstream rows(read_file(join_path(directory_.path(), "vqa_val.tsv")));
+    std::string line;
+    std::getline(rows, line);
+    std::string longest;  // the image column, whichever the layout puts it in
+    std::istringstream fields(line);
+    for (std::string field; std::getline(fields, field, '\t');) {
+      if (field.size() > longest.size()) longest = field;
+    }
+    return longest;
+  }
+
+  httplib::Result call(const std::string& method, const std::string& path, const std::string& key,
+                       const std::string& body = "") {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_read_timeout(120, 0);
+    httplib::Headers headers;
+    if (!key.empty()) headers.emplace("Authorization", "Bearer " + key);
+    if (method == "GET") return client.Get(path, headers);
+    if (method == "DELETE") return client.Delete(path, headers);
+    if (method == "PUT") return client.Put(path, headers, body, "application/json");
+    return client.Post(path, headers, body, "application/json");
+  }
+
+  // A prompt-tuned task with random tables, as the admin upload body.
+  std::string upload_body(const ModelFingerprint& base) {
+    torch::manual_seed(4);
+    auto method = attach_method("prompt:length=5", model_);
+    {
+      torch::NoGradGuard no_grad;
+      for (auto& [name, tensor] : method->trainable_tensors()) tensor.normal_(0.0, 0.5);
+    }
+    TemporaryDirectory saved;
+    save_tuned_task(*method, base, join_path(saved.path(), "task"));
+    return nlohmann::json{
+        {"adapter_config",
+         nlohmann::json::parse(read_file(join_path(saved.path(), "task/" + std::string(kTunedConfigFile))))},
+        {"adapter_model", base64_encode(read_file(join_path(saved.path(), "task/" + std::string(kTunedTensorsFile))))}}
+        .dump();
+  }
+
+  static nlohmann::json json_of(const httplib::Result& result) { return nlohmann::json::parse(result->body); }
+
+  TemporaryDirectory directory_{"ofapt_http_test"};
+  OfaModel model_{nullptr};
+  std::map<std::string, std::shared_ptr<const Task>> tasks_;
+  std::unique_ptr<PromptRegistry> registry_;
+  std::unique_ptr<BatchScheduler> scheduler_;
+  std::unique_ptr<HttpServer> server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::string image_;
+};
+
+TEST_F(HttpServerTest, AnswersTenantsWithTheirOwnPromptsAndRefusesBadRequestsWithoutFalling) {
+  auto health = call("GET", "/healthz", "");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+
+  // The base model, for any tenant.
+  auto caption = call("POST", "/v1/caption", "bob-key", nlohmann::json{{"image", image_}}.dump());
+  ASSERT_TRUE(caption);
+  ASSERT_EQ(caption->status, 200) << caption->body;
+  EXPECT_TRUE(json_of(caption)["caption"].is_string());
+  EXPECT_TRUE(json_of(caption)["tuned_task"].is_null());
+  auto box = call("POST", "/v1/ground", "bob-key", nlohmann::json{{"image", image_}, {"text", "the red shape"}}.dump());
+  ASSERT_EQ(box->status, 200) << box->body;
+
+  // An uploaded prompt: alice's only.
+  const std::string upload = upload_body(fingerprint_model(model_));
+  EXPECT_EQ(call("PUT", "/admin/tasks/alice/colours", "alice-key", upload)->status, 403);
+  auto put = call("PUT", "/admin/tasks/alice/colours", "admin-key", upload);
+  ASSERT_EQ(put->status, 200) << put->body;
+  EXPECT_EQ(json_of(put)["version"], 1);
+  const std::string question =
+      nlohmann::json{{"image", image_}, {"question", "what colour is the square?"}, {"tuned_task", "colours"}}.dump();
+  auto answer = call("POST", "/v1/vqa", "alice-key", question);
+  ASSERT_EQ(answer->status, 200) << answer->body;
+  EXPECT_TRUE(json_of(answer)["answer"].is_string());
+  EXPECT_EQ(json_of(answer)["tuned_task"]["version"], 1);
+  EXPECT_EQ(call("POST", "/v1/vqa", "bob-key", question)->status, 404);
+  EXPECT_EQ(json_of(call("GET", "/v1/tasks", "alice-key"))["tasks"].size(), 1u);
+  EXPECT_EQ(json_of(call("GET", "/v1/tasks", "bob-key"))["tasks"].size(), 0u);
+
+  // Refusals, each a JSON error with its status.
+  ModelFingerprint other = fingerprint_model(model_);
+  other.weights_hash = "0000000000000000";
+  const std::string truncated = base64_encode(base64_decode(image_).substr(0, 200));
+  const std::vector<std::tuple<std::string, std::string, std::string, std::string, int>> refusals = {
+      {"POST", "/v1/caption", "", nlohmann::json{{"image", image_}}.dump(), 401},
+      {"POST", "/v1/caption", "nobody-key", nlohmann::json{{"image", image_}}.dump(), 401},
+      {"POST", "/v1/caption", "bob-key", "{\"image\": ", 400},
+      {"POST", "/v1/caption", "bob-key", "[1, 2]", 400},
+      {"POST", "/v1/caption", "bob-key", nlohmann::json{{"image", "not base64!"}}.dump(), 400},
+      {"POST", "/v1/caption", "bob-key", nlohmann::json{{"image", truncated}}.dump(), 400},
+      {"POST", "/v1/vqa", "bob-key", nlohmann::json{{"image", image_}}.dump(), 400},  // no question
+      {"POST", "/v1/vqa", "bob-key", nlohmann::json{{"image", image_}, {"question", std::string(2000, 'a')}}.dump(),
+       429},
+      {"POST", "/v1/caption", "bob-key", nlohmann::json{{"image", std::string(2 << 20, 'A')}}.dump(), 413},
+      {"POST", "/v1/nothing", "bob-key", "{}", 404},
+      {"PUT", "/admin/tasks/alice/other", "admin-key", upload_body(other), 422},
+      {"PUT", "/admin/tasks/alice/other", "admin-key", "{\"adapter_config\": {}}", 400},
+      {"DELETE", "/admin/tasks/bob/colours", "admin-key", "", 404},
+  };
+  for (const auto& [method, path, key, body, status] : refusals) {
+    auto result = call(method, path, key, body);
+    ASSERT_TRUE(result) << method << " " << path;
+    EXPECT_EQ(result->status, status) << method << " " << path << ": " << result->body;
+    const auto error = nlohmann::json::parse(result->body, nullptr, false);
+    EXPECT_TRUE(error.is_object() && error.contains("error")) << result->body;
+  }
+  EXPECT_EQ(call("DELETE", "/admin/tasks/alice/colours", "admin-key")->status, 200);
+  EXPECT_EQ(call("POST", "/v1/vqa", "alice-key", question)->status, 404);
+  EXPECT_EQ(call("GET", "/healthz", "")->status, 200);
+}
+
+}  // namespace
+}  // namespace ofapt
