@@ -98,6 +98,8 @@ std::vector<BatchScheduler::Pending> BatchScheduler::next_batch(std::unique_lock
     it = queue_.erase(it);
   }
   stats_.queued = static_cast<int64_t>(queue_.size());
+  stats_.batches += 1;  // counted when taken, so a caller holding its answer sees its batch counted
+  stats_.requests += static_cast<int64_t>(batch.size());
   return batch;
 }
 
@@ -109,8 +111,6 @@ void BatchScheduler::work() {
     lock.unlock();
     run_batch(batch);
     lock.lock();
-    stats_.batches += 1;
-    stats_.requests += static_cast<int64_t>(batch.size());
   }
   for (auto& pending : queue_) {
     pending.promise.set_exception(

@@ -47,8 +47,8 @@ struct ServeResult {
 
 struct SchedulerStats {
   int64_t queued = 0;    // waiting now
-  int64_t batches = 0;   // passes run
-  int64_t requests = 0;  // requests answered (or failed) by those passes
+  int64_t batches = 0;   // passes taken from the queue (running or done)
+  int64_t requests = 0;  // requests in those passes
 };
 
 class BatchScheduler {
