@@ -18,7 +18,7 @@ struct SynthOptions {
 };
 
 int run(const SynthOptions& options) {
-  make_directory(options.out);
+  make_directories(options.out);
   Progress progress("synth " + options.world.split, options.world.train_images + options.world.val_images);
   const auto files = world::write_world(options.out, options.world, [&](int64_t done, int64_t) {
     if (!options.quiet && (done % 100 == 0)) progress.update(done, {}, done);

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential cmake ninja-build pkg-config libtorch-dev libopenblas0-pthread
+packages=(build-essential cmake ninja-build pkg-config curl libtorch-dev libopenblas0-pthread
           libgtest-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libjpeg62-turbo-dev libpng-dev
           libcpp-httplib-dev gnuplot-nox)
 missing=()

@@ -82,15 +82,21 @@ void HttpServer::route() {
     }
   });
   const int64_t max_body = options_.max_body_bytes;
-  server.set_error_handler([max_body](const httplib::Request&, httplib::Response& response) {
+  server.set_error_handler([max_body](const httplib::Request& request, httplib::Response& response) {
     if (!response.body.empty()) return;  // a handler's own JSON refusal
-    if (response.status == 413)
+    if (response.status == 413 &&
+        request.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0) {
+      // cpp-httplib caps form bodies at 8 KB; curl -d sends JSON under that type unless told otherwise.
+      refuse(response, 413, "limit",
+             "a form-urlencoded body is limited to 8 KB: send JSON with Content-Type: application/json");
+    } else if (response.status == 413) {
       refuse(response, 413, "limit",
              "the request body is over the server's max body of " + std::to_string(max_body) + " bytes");
-    else if (response.status == 404)
+    } else if (response.status == 404) {
       refuse(response, 404, "not found", "no such endpoint");
-    else
+    } else {
       refuse(response, response.status, "http", "HTTP error " + std::to_string(response.status));
+    }
   });
 
   // The caller's tenant, or "" after refusing the request (401).

@@ -65,7 +65,7 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
   OFAPT_CHECK(options.batch_size > 0 && options.update_freq > 0, ErrorKind::kUsage,
               "batch size and update frequency must be positive");
   OFAPT_CHECK(train.size() > 0, ErrorKind::kInput, train.name(), ": no training examples");
-  make_directory(options.output_dir);
+  make_directories(options.output_dir);
   const torch::Device device = parse_device(options.device, "training device");
   OfaModel& model = method.model();
   const OfaConfig& config = model->config();
