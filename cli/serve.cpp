@@ -26,6 +26,7 @@ struct ServeCliOptions {
   std::string api_keys_file;
   std::string device = "cpu";
   int64_t memory_budget_mb = 1024;
+  bool quiet = false;
   BatchSchedulerOptions scheduler;
   HttpServerOptions http;
 };
@@ -70,11 +71,12 @@ int run(ServeCliOptions& options) {
   PromptRegistry registry(model->config(), fingerprint_model(model), registry_options);
   options.scheduler.device = device;
   BatchScheduler scheduler(model, tasks, options.scheduler);
+  if (!options.quiet) options.http.access_log = &std::cerr;
   HttpServer server(registry, scheduler, tasks, options.http);
   const int port = server.bind();
   std::cerr << "serving " << options.model << " (" << registry.size() << " tuned tasks in " << options.prompts
-            << ") on http://" << options.http.host << ":" << port << (tasks.count("vqa") ? "" : "; no --answers, so no /v1/vqa")
-            << "\n";
+            << ") on http://" << options.http.host << ":" << port
+            << (tasks.count("vqa") ? "" : "; no --answers, so no /v1/vqa") << "\n";
   running_server = &server;
   std::signal(SIGINT, [](int) { running_server->stop(); });
   std::signal(SIGTERM, [](int) { running_server->stop(); });
@@ -103,6 +105,7 @@ OFAPT_COMMAND("serve", "Serve one frozen model and many prompt-tuned tasks over 
   app.add_option("--beam", o.scheduler.prediction.beam_size)->capture_default_str();
   app.add_option("--timeout-s", o.http.request_timeout_s, "Per request")->capture_default_str();
   app.add_option("--device", o.device, "cpu or cuda[:i]")->capture_default_str();
+  app.add_flag("--quiet", o.quiet, "No access log (one JSON line per request on stderr)");
   return [options] { return run(*options); };
 });
 

@@ -8,6 +8,7 @@
 #include "tuning/tuned_task_file.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/peak_memory.h"
 
 namespace ofapt {
 namespace {
@@ -130,6 +131,41 @@ void HttpServer::route() {
   server.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
     reply(response, 200, {{"status", "ok"}});
   });
+  server.Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
+    const SchedulerStats stats = scheduler_.stats();
+    const std::vector<ServerMetrics::Gauge> gauges = {
+        {"ofapt_queue_depth", "Requests waiting for a batch.", "gauge", static_cast<double>(stats.queued)},
+        {"ofapt_batches_total", "Model passes taken from the queue.", "counter", static_cast<double>(stats.batches)},
+        {"ofapt_batched_requests_total", "Requests in those passes (their ratio is the mean batch size).", "counter",
+         static_cast<double>(stats.requests)},
+        {"ofapt_prompts_registered", "Tuned tasks in the registry.", "gauge", static_cast<double>(registry_.size())},
+        {"ofapt_prompts_resident_bytes", "Folded prompts held in memory.", "gauge",
+         static_cast<double>(registry_.resident_bytes())},
+        {"process_resident_memory_bytes", "Resident memory of the server.", "gauge",
+         static_cast<double>(resident_memory_bytes())}};
+    response.set_content(metrics_.render(gauges), "text/plain; version=0.0.4");
+  });
+  // Every request: counted by endpoint and status, and one access-log line.
+  server.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
+    std::string endpoint = "other";
+    for (const char* known :
+         {"/healthz", "/metrics", "/v1/caption", "/v1/vqa", "/v1/ground", "/v1/entail", "/v1/tasks"}) {
+      if (request.path == known) endpoint = known;
+    }
+    if (request.path.rfind("/admin/", 0) == 0) endpoint = "/admin";
+    metrics_.count_request(endpoint, response.status);
+    if (options_.access_log == nullptr) return;
+    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const nlohmann::json line = {{"time", now},
+                                 {"method", request.method},
+                                 {"path", request.path},
+                                 {"status", response.status},
+                                 {"bytes_in", request.body.size()},
+                                 {"bytes_out", response.body.size()},
+                                 {"remote", request.remote_addr}};
+    std::lock_guard<std::mutex> lock(log_mutex_);
+    *options_.access_log << line.dump() << "\n" << std::flush;
+  });
 
   server.Post(R"(/v1/(caption|vqa|ground|entail))", [=](const httplib::Request& request, httplib::Response& response) {
     const auto begin = std::chrono::steady_clock::now();
@@ -146,8 +182,9 @@ void HttpServer::route() {
     if (body.contains("tuned_task") && !body["tuned_task"].is_null()) {
       OFAPT_CHECK(body["tuned_task"].is_string(), ErrorKind::kInput, "\"tuned_task\" must be a string or null");
       const std::string name = body["tuned_task"].get<std::string>();
-      serve_request.prompt = registry_.acquire(tenant, name);
-      tuned = describe(registry_.describe(tenant, name));
+      RegisteredPrompt served;
+      serve_request.prompt = registry_.acquire(tenant, name, &served);
+      tuned = describe(served);
     }
     serve_request.row = request_row(*task->second, body, std::to_string(next_id_++), options_.limits);
     auto future = scheduler_.submit(std::move(serve_request));
@@ -165,6 +202,7 @@ void HttpServer::route() {
     if (result.prediction.sample.contains("logprob")) out["logprob"] = result.prediction.sample["logprob"];
     const double total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - begin).count();
     out["timing_ms"] = {{"queue", result.queue_ms}, {"compute", result.compute_ms}, {"total", total_ms}};
+    metrics_.observe_latency("/v1/" + endpoint, total_ms);
     out["batch_rows"] = result.batch_rows;
     reply(response, 200, out);
   });

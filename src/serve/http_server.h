@@ -1,5 +1,7 @@
 // `ofapt serve`'s HTTP API (docs/serve.md): JSON over cpp-httplib, on loopback unless told otherwise.
 //   GET  /healthz                              liveness: {"status": "ok"}
+//   GET  /metrics                              Prometheus text: requests, latencies, batches, queue,
+//                                              prompts, memory
 //   POST /v1/caption | /v1/vqa | /v1/ground | /v1/entail
 //        {"tuned_task": name (optional; none = the base model), "image": base64, "question" | "text" |
 //         "hypothesis" [+ "premise"]}  ->  {"caption" | "answer" | "box", "tuned_task", "timing_ms", ...}
@@ -10,6 +12,7 @@
 // and uses only its own tasks. The admin key alone reaches /admin. A server without keys serves one
 // tenant, "default", to anyone who can reach it (hence loopback by default).
 // Every refusal is a JSON {"error": message, "kind": ...} with a 4xx status; the server keeps serving.
+// Each request writes one JSON line to the access log (time, method, path, status, bytes, ms).
 #pragma once
 
 #include <atomic>
@@ -20,6 +23,7 @@
 #include "serve/batch_scheduler.h"
 #include "serve/prompt_registry.h"
 #include "serve/request_row.h"
+#include "serve/server_metrics.h"
 
 namespace httplib {
 class Server;
@@ -29,12 +33,13 @@ namespace ofapt {
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                              // 0: any free port (see port())
+  int port = 8080;                              // 0: any free port (bind() returns it)
   std::map<std::string, std::string> api_keys;  // key -> tenant
   std::string admin_key;                        // empty: no admin endpoints
   int64_t max_body_bytes = 16 << 20;
   RequestLimits limits;
-  double request_timeout_s = 60.0;  // a request not answered by then gets 504
+  double request_timeout_s = 60.0;     // a request not answered by then gets 503
+  std::ostream* access_log = nullptr;  // JSON lines; nullptr: none
 };
 
 class HttpServer {
@@ -59,6 +64,8 @@ class HttpServer {
   std::map<std::string, std::shared_ptr<const Task>> tasks_;
   HttpServerOptions options_;
   std::unique_ptr<httplib::Server> server_;
+  ServerMetrics metrics_;
+  std::mutex log_mutex_;
   std::atomic<int64_t> next_id_{0};
   int bound_port_ = -1;
 };

@@ -215,20 +215,25 @@ RegisteredPrompt PromptRegistry::describe(const std::string& tenant, const std::
   return find_entry(entries_, key_of(tenant, name), name).info;
 }
 
-std::shared_ptr<const ServedPrompt> PromptRegistry::acquire(const std::string& tenant, const std::string& name) {
+std::shared_ptr<const ServedPrompt> PromptRegistry::acquire(const std::string& tenant, const std::string& name,
+                                                            RegisteredPrompt* served) {
   std::unique_lock<std::mutex> lock(mutex_);
   const Key key = key_of(tenant, name);
   Entry* entry = &find_entry(entries_, key, name);
   if (entry->prompt) {
     recent_.splice(recent_.begin(), recent_, entry->recent);
+    if (served != nullptr) *served = entry->info;
     return entry->prompt;
   }
+  RegisteredPrompt described = entry->info;
   // Read it back from disk without holding the lock; the version asked for is the one served.
   const std::string directory = entry->directory;
   const int64_t version = entry->info.version;
   lock.unlock();
   RegisteredPrompt info;
   auto prompt = fold(directory, &info);
+  described.bytes = info.bytes;
+  if (served != nullptr) *served = described;
   lock.lock();
   auto found = entries_.find(key);
   if (found != entries_.end() && found->second.info.version == version) {

@@ -53,8 +53,10 @@ class PromptRegistry {
   // The tenant's tasks, by name.
   std::vector<RegisteredPrompt> list(const std::string& tenant) const;
   // The tenant's task, read from disk if it is not in memory. Error(kNotFound) when the tenant has
-  // no task of that name (another tenant's task of the same name is not found either).
-  std::shared_ptr<const ServedPrompt> acquire(const std::string& tenant, const std::string& name);
+  // no task of that name (another tenant's task of the same name is not found either). `served`, when
+  // given, receives the description of the very version returned.
+  std::shared_ptr<const ServedPrompt> acquire(const std::string& tenant, const std::string& name,
+                                              RegisteredPrompt* served = nullptr);
   RegisteredPrompt describe(const std::string& tenant, const std::string& name) const;
 
   int64_t size() const;            // registered tasks

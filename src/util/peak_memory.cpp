@@ -22,12 +22,15 @@ bool reset_peak_memory() {
   return static_cast<bool>(clear_refs);
 }
 
-int64_t peak_memory_bytes() {
+namespace {
+
+// A "Vm...:  N kB" field of /proc/self/status in bytes; -1 where there is none (not Linux).
+int64_t status_bytes(const std::string& field) {
   std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) {
-      std::istringstream fields(line.substr(6));
+    if (line.rfind(field, 0) == 0) {
+      std::istringstream fields(line.substr(field.size()));
       int64_t kilobytes = -1;
       fields >> kilobytes;
       return kilobytes < 0 ? -1 : kilobytes * 1024;
@@ -35,5 +38,11 @@ int64_t peak_memory_bytes() {
   }
   return -1;
 }
+
+}  // namespace
+
+int64_t peak_memory_bytes() { return status_bytes("VmHWM:"); }
+
+int64_t resident_memory_bytes() { return status_bytes("VmRSS:"); }
 
 }  // namespace ofapt

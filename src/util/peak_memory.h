@@ -12,5 +12,7 @@ namespace ofapt {
 bool reset_peak_memory();
 // VmHWM in bytes, or -1 where /proc is not there.
 int64_t peak_memory_bytes();
+// Resident memory now (VmRSS), in bytes; -1 where unknown.
+int64_t resident_memory_bytes();
 
 }  // namespace ofapt

@@ -52,6 +52,7 @@ class HttpServerTest : public ::testing::Test {
     http.api_keys = {{"alice-key", "alice"}, {"bob-key", "bob"}};
     http.admin_key = "admin-key";
     http.max_body_bytes = 1 << 20;
+    http.access_log = &access_log_;
     server_ = std::make_unique<HttpServer>(*registry_, *scheduler_, tasks_, http);
     port_ = server_->bind();
     thread_ = std::thread([this] { server_->serve(); });
@@ -115,6 +116,7 @@ class HttpServerTest : public ::testing::Test {
   std::thread thread_;
   int port_ = 0;
   std::string image_;
+  std::ostringstream access_log_;
 };
 
 TEST_F(HttpServerTest, AnswersTenantsWithTheirOwnPromptsAndRefusesBadRequestsWithoutFalling) {
@@ -177,6 +179,49 @@ TEST_F(HttpServerTest, AnswersTenantsWithTheirOwnPromptsAndRefusesBadRequestsWit
   EXPECT_EQ(call("DELETE", "/admin/tasks/alice/colours", "admin-key")->status, 200);
   EXPECT_EQ(call("POST", "/v1/vqa", "alice-key", question)->status, 404);
   EXPECT_EQ(call("GET", "/healthz", "")->status, 200);
+
+  // What /metrics and the access log saw of all that.
+  const std::string metrics = call("GET", "/metrics", "")->body;
+  for (const char* line : {"ofapt_requests_total{endpoint=\"/v1/caption\",status=\"200\"} 1\n",
+                           "ofapt_requests_total{endpoint=\"/v1/caption\",status=\"401\"} 2\n",
+                           "ofapt_request_duration_ms_count{endpoint=\"/v1/vqa\"} 1\n", "ofapt_prompts_registered 0\n",
+                           "ofapt_batched_requests_total 3\n"}) {
+    EXPECT_NE(metrics.find(line), std::string::npos) << line << metrics;
+  }
+  std::istringstream log(access_log_.str());
+  int64_t lines = 0;
+  for (std::string line; std::getline(log, line); ++lines) {
+    const auto record = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_TRUE(record.is_object() && record.contains("status") && record.contains("path")) << line;
+  }
+  EXPECT_GE(lines, 20);
+}
+
+TEST_F(HttpServerTest, ClientsSeeNoErrorsWhileTheirTaskIsReplaced) {
+  const std::string upload = upload_body(fingerprint_model(model_));
+  ASSERT_EQ(call("PUT", "/admin/tasks/alice/colours", "admin-key", upload)->status, 200);
+  const std::string question =
+      nlohmann::json{{"image", image_}, {"question", "what colour is the square?"}, {"tuned_task", "colours"}}.dump();
+  std::atomic<bool> replacing{true};
+  std::atomic<int64_t> answered{0}, failed{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 3; ++c) {
+    clients.emplace_back([&] {
+      while (replacing || answered < 3) {
+        auto result = call("POST", "/v1/vqa", "alice-key", question);
+        (result && result->status == 200 ? answered : failed)++;
+      }
+    });
+  }
+  for (int version = 2; version <= 6; ++version) {
+    auto put = call("PUT", "/admin/tasks/alice/colours", "admin-key", upload);
+    ASSERT_EQ(put->status, 200) << put->body;
+    EXPECT_EQ(json_of(put)["version"], version);
+  }
+  replacing = false;
+  for (auto& client : clients) client.join();
+  EXPECT_GE(answered, 3);
+  EXPECT_EQ(failed, 0);
 }
 
 }  // namespace

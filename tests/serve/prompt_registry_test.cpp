@@ -80,7 +80,10 @@ TEST_F(PromptRegistryTest, ServesWhatWasTrainedAndReplacesWithoutTearingPromptsI
   EXPECT_EQ(second.version, 2);
   EXPECT_NE(second.tensors_hash, first.tensors_hash);
   EXPECT_TRUE(same(*in_use, folded_["a1"]));  // a batch holding v1 keeps it whole
-  EXPECT_TRUE(same(*prompts.acquire("alice", "captions"), folded_["a2"]));
+  RegisteredPrompt served;
+  EXPECT_TRUE(same(*prompts.acquire("alice", "captions", &served), folded_["a2"]));
+  EXPECT_EQ(served.version, 2);
+  EXPECT_EQ(served.tensors_hash, second.tensors_hash);
   EXPECT_FALSE(file_exists(dir_ + "/registry/alice/captions/v1/adapter_config.json"));
   EXPECT_TRUE(file_exists(dir_ + "/registry/alice/captions/v2/adapter_config.json"));
   ASSERT_EQ(prompts.list("alice").size(), 1u);
