@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
   BatchScheduler scheduler(model, tasks, scheduler_options);
   HttpServerOptions http;
   http.port = 0;
+  http.threads = std::max<int64_t>(64, clients);
   HttpServer server(registry, scheduler, tasks, http);
   const int port = server.bind();
   std::thread serving([&] { server.serve(); });

@@ -101,6 +101,8 @@ OFAPT_COMMAND("serve", "Serve one frozen model and many prompt-tuned tasks over 
   app.add_option("--max-wait-ms", o.scheduler.max_wait_ms, "How long a batch waits to fill")->capture_default_str();
   app.add_option("--max-queue", o.scheduler.max_queue, "Waiting requests before 429")->capture_default_str();
   app.add_option("--max-body-bytes", o.http.max_body_bytes)->capture_default_str();
+  app.add_option("--http-threads", o.http.threads, "Connections handled at once (keep >= --max-batch)")
+      ->capture_default_str();
   app.add_option("--max-text-chars", o.http.limits.max_text_chars)->capture_default_str();
   app.add_option("--beam", o.scheduler.prediction.beam_size)->capture_default_str();
   app.add_option("--timeout-s", o.http.request_timeout_s, "Per request")->capture_default_str();

@@ -72,6 +72,8 @@ HttpServer::~HttpServer() { stop(); }
 
 void HttpServer::route() {
   auto& server = *server_;
+  const auto threads = static_cast<size_t>(std::max<int64_t>(1, options_.threads));
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_payload_max_length(static_cast<size_t>(options_.max_body_bytes));
   server.set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr error) {
     try {

@@ -40,6 +40,9 @@ struct HttpServerOptions {
   RequestLimits limits;
   double request_timeout_s = 60.0;     // a request not answered by then gets 503
   std::ostream* access_log = nullptr;  // JSON lines; nullptr: none
+  // Connections handled at once. Each waits on its answer, so this caps the requests a batch can
+  // gather: keep it at or above the scheduler's max batch (cpp-httplib's own default is 8 here).
+  int64_t threads = 64;
 };
 
 class HttpServer {
