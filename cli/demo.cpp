@@ -9,6 +9,7 @@
 
 #include "checkpoint/model_files.h"
 #include "cli/command.h"
+#include "cli/model_options.h"
 #include "cli/task_options.h"
 #include "tasks/task_evaluator.h"
 #include "train/task_validator.h"
@@ -20,15 +21,11 @@
 #include "util/threading.h"
 #include "world/world_writer.h"
 
-#ifndef OFAPT_DEFAULT_MODEL_DIR
-#define OFAPT_DEFAULT_MODEL_DIR "models/nano-world"
-#endif
-
 namespace ofapt::cli {
 namespace {
 
 struct DemoOptions {
-  std::string model = OFAPT_DEFAULT_MODEL_DIR;
+  std::string model = kDefaultModelDir;
   std::string work = "ofapt-demo";
   std::string task = "snli_ve";
   std::string prompt_spec = "prompt:length=64,depth=both";

@@ -9,7 +9,14 @@
 #include "checkpoint/model_files.h"
 #include "tuning/tuning_method.h"
 
+#ifndef OFAPT_DEFAULT_MODEL_DIR  // set by CMake to the checkout's models/nano-world
+#define OFAPT_DEFAULT_MODEL_DIR "models/nano-world"
+#endif
+
 namespace ofapt::cli {
+
+// The shipped default model (models/nano-world/README.md), for the commands that run without --model.
+inline constexpr char kDefaultModelDir[] = OFAPT_DEFAULT_MODEL_DIR;
 
 struct ModelInputOptions {
   std::string model;        // checkpoint directory or file

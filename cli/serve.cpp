@@ -5,6 +5,7 @@
 
 #include "checkpoint/model_files.h"
 #include "cli/command.h"
+#include "cli/model_options.h"
 #include "cli/task_options.h"
 #include "serve/http_server.h"
 #include "util/device.h"
@@ -12,15 +13,11 @@
 #include "util/file.h"
 #include "util/threading.h"
 
-#ifndef OFAPT_DEFAULT_MODEL_DIR
-#define OFAPT_DEFAULT_MODEL_DIR "models/nano-world"
-#endif
-
 namespace ofapt::cli {
 namespace {
 
 struct ServeCliOptions {
-  std::string model = OFAPT_DEFAULT_MODEL_DIR;
+  std::string model = kDefaultModelDir;
   std::string prompts = "prompts";
   std::string answers;
   std::string api_keys_file;
