@@ -144,6 +144,7 @@ class ReportWriter {
 
  private:
   void plot(const Chart& chart, const std::string& name, const std::string& caption) {
+    if (chart.series.empty()) return;  // nothing finished to draw (gnuplot refuses an empty plot)
     draw_chart(chart, join_path(plots_dir_, name));
     out_ << "\n" << (drawn_ ? "![" + caption + "](plots/" + name + ".svg)" : "(plot: plots/" + name + ".gp)") << "\n";
   }
@@ -152,6 +153,12 @@ class ReportWriter {
     out_ << "\n## " << group.name << "\n";
     for (const auto& task : group.tasks) {
       out_ << "\n### " << group.name << ": " << task << " (" << metric_of(task) << ")\n\n";
+      bool any_run = false;
+      for (const auto& method : group.methods) any_run = any_run || !records_of(records_, task, method, group.seeds).empty();
+      if (!any_run) {
+        out_ << "No run of this task has finished yet.\n";
+        continue;
+      }
       write_table(group, task);
       write_plots(group, task);
       if (group.attack && !spec_.attacks.empty()) write_robustness(group, task);

@@ -91,6 +91,16 @@ TEST(StudyCli, ASmallSpecRunsReportsPlotsAndResumes) {
   EXPECT_EQ(extended["robust"][1]["steps"], 2);
   EXPECT_EQ(extended["final"], record["final"]);
   EXPECT_NE(read_file(dir + "/out/report.md").find("pgd-pixel-eps8"), std::string::npos);
+
+  // A report of a spec some of whose tasks have not run yet says so and draws no empty plot.
+  nlohmann::json grown = more_attacks;
+  grown["groups"].push_back({{"name", "later"}, {"tasks", {"vqa"}}, {"attack", true}, {"methods", {"bitfit"}}});
+  write_file_atomic(dir + "/spec.json", grown.dump());
+  auto partial = run_ofapt("study " + dir + "/spec.json --out " + dir + "/out --report-only");
+  ASSERT_EQ(partial.exit_code, 0) << partial.output;
+  EXPECT_NE(read_file(dir + "/out/report.md").find("### later: vqa (accuracy)\n\nNo run of this task has finished yet."),
+            std::string::npos);
+  EXPECT_FALSE(file_exists(dir + "/out/plots/later-vqa-bars.gp"));
 }
 
 TEST(StudyCli, BadSpecsNameTheFileAndTheKey) {
