@@ -10,6 +10,6 @@ set style fill solid 0.6 border -1
 set boxwidth 0.6
 set yrange [0:*]
 unset key
-set xrange [-0.6:4.6]
-set xtics rotate by -25 noenhanced ("prompt (paper recipe)" 0, "finetune (lr 5e-4)" 1, "adapter" 2, "bitfit" 3, "lora" 4)
+set xrange [-0.6:5.6]
+set xtics rotate by -25 noenhanced ("prompt (paper recipe)" 0, "prompt, init from activations" 1, "finetune (lr 5e-4)" 2, "adapter" 3, "bitfit" 4, "lora" 5)
 plot "methods-vqa-bars.dat" using 1:2:3 with boxerrorbars lc rgb '#4c72b0'
