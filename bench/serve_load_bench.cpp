@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
 
   std::atomic<int64_t> next{0}, failures{0};
   std::vector<double> latencies_ms;
+  std::map<std::string, int64_t> failure_kinds;  // HTTP status, or the client's error name
   std::mutex latencies_mutex;
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -123,6 +124,8 @@ int main(int argc, char** argv) {
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent).count();
         if (!result || result->status != 200) {
           ++failures;
+          std::lock_guard<std::mutex> lock(latencies_mutex);
+          ++failure_kinds[result ? std::to_string(result->status) : httplib::to_string(result.error())];
           continue;
         }
         std::lock_guard<std::mutex> lock(latencies_mutex);
@@ -151,6 +154,7 @@ int main(int argc, char** argv) {
       {"beam", beam},
       {"answered", latencies_ms.size()},
       {"failures", failures.load()},
+      {"failure_kinds", failure_kinds},
       {"seconds", seconds},
       {"requests_per_s", static_cast<double>(latencies_ms.size()) / seconds},
       {"p50_ms", percentile(0.50)},
