@@ -112,6 +112,12 @@ PromptRegistry::PromptRegistry(const OfaConfig& config, ModelFingerprint base, P
       entry.directory = (task_dir / ("v" + std::to_string(newest))).string();
       const auto task_config =
           nlohmann::json::parse(read_file(join_path(entry.directory, kTunedConfigFile)), nullptr, false);
+      // Listed even when unreadable: acquire() then reports the file's problem to whoever asks for it.
+      if (!task_config.is_object()) {
+        entry.info = {tenant, name, newest, "", "", 0, false};
+        entries_.emplace(key_of(tenant, name), std::move(entry));
+        continue;
+      }
       entry.info = {tenant,
                     name,
                     newest,

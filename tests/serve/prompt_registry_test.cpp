@@ -192,6 +192,18 @@ TEST_F(PromptRegistryTest, ARestartedRegistryFindsEveryTaskAndDropsLeftovers) {
   EXPECT_FALSE(is_directory(dir_ + "/registry/alice/vqa/.tmp-123-0"));
   EXPECT_FALSE(is_directory(dir_ + "/registry/bob/.removed-old-1-2"));
   EXPECT_EQ(prompts.put("alice", "vqa", saved_prompt("a3", 4)).version, 3);
+
+  // A stored config broken behind the server's back: listed, and refused by name when asked for.
+  write_file_atomic(dir_ + "/registry/bob/caption/v1/adapter_config.json", "{not json");
+  auto reopened = registry();
+  EXPECT_EQ(reopened.size(), 2);
+  try {
+    reopened.acquire("bob", "caption");
+    FAIL() << "a broken config was served";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kFormat);
+    EXPECT_NE(std::string(e.what()).find("adapter_config.json"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(PromptRegistryTest, ReadersDuringRepeatedReplacementsSeeWholeVersionsAndNoErrors) {
