@@ -72,7 +72,7 @@ int run(ServeCliOptions& options) {
   HttpServer server(registry, scheduler, tasks, options.http);
   const int port = server.bind();
   std::cerr << "serving " << options.model << " (" << registry.size() << " tuned tasks in " << options.prompts
-            << ") on http://" << options.http.host << ":" << port
+            << ") on http://" << options.http.host << ":" << port << " (playground: /playground)"
             << (tasks.count("vqa") ? "" : "; no --answers, so no /v1/vqa") << "\n";
   running_server = &server;
   std::signal(SIGINT, [](int) { running_server->stop(); });
@@ -101,7 +101,10 @@ OFAPT_COMMAND("serve", "Serve one frozen model and many prompt-tuned tasks over 
   app.add_option("--http-threads", o.http.threads, "Connections handled at once (keep >= --max-batch)")
       ->capture_default_str();
   app.add_option("--max-text-chars", o.http.limits.max_text_chars)->capture_default_str();
-  app.add_option("--beam", o.scheduler.prediction.beam_size)->capture_default_str();
+  app.add_option("--max-image-side", o.http.limits.max_image_side, "Pixels, as the image header declares them")
+      ->capture_default_str();
+  app.add_option("--beam", o.scheduler.prediction.beam_size, "For requests that name none")->capture_default_str();
+  app.add_option("--max-beam", o.http.limits.max_beam, "The most a request may ask for")->capture_default_str();
   app.add_option("--timeout-s", o.http.request_timeout_s, "Per request")->capture_default_str();
   app.add_option("--device", o.device, "cpu or cuda[:i]")->capture_default_str();
   app.add_flag("--quiet", o.quiet, "No access log (one JSON line per request on stderr)");

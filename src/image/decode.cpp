@@ -37,6 +37,18 @@ std::string hex_prefix(const std::string& bytes) {
   return out;
 }
 
+// Throws Error(kInput) unless `bytes` start like a JPEG or PNG file; true for JPEG.
+bool is_jpeg(const std::string& bytes, const std::string& source_name) {
+  OFAPT_CHECK(!bytes.empty(), ErrorKind::kInput, source_name, ": empty image data");
+  if (starts_with(bytes, "\xFF\xD8\xFF", 3)) return true;
+  if (starts_with(bytes, "\x89PNG\r\n\x1A\n", 8)) return false;
+  if (const char* format = known_unsupported_format(bytes)) {
+    throw Error(ErrorKind::kInput, str(source_name, ": ", format, " images are not supported (only JPEG and PNG)"));
+  }
+  throw Error(ErrorKind::kInput, str(source_name, ": not a JPEG or PNG image (", bytes.size(), " bytes starting ",
+                                     hex_prefix(bytes), ")"));
+}
+
 }  // namespace
 
 void check_image_size(int64_t width, int64_t height, const std::string& source_name) {
@@ -49,14 +61,11 @@ void check_image_size(int64_t width, int64_t height, const std::string& source_n
 }
 
 RgbImage decode_image(const std::string& bytes, const std::string& source_name) {
-  OFAPT_CHECK(!bytes.empty(), ErrorKind::kInput, source_name, ": empty image data");
-  if (starts_with(bytes, "\xFF\xD8\xFF", 3)) return decode_jpeg(bytes, source_name);
-  if (starts_with(bytes, "\x89PNG\r\n\x1A\n", 8)) return decode_png(bytes, source_name);
-  if (const char* format = known_unsupported_format(bytes)) {
-    throw Error(ErrorKind::kInput, str(source_name, ": ", format, " images are not supported (only JPEG and PNG)"));
-  }
-  throw Error(ErrorKind::kInput, str(source_name, ": not a JPEG or PNG image (", bytes.size(), " bytes starting ",
-                                     hex_prefix(bytes), ")"));
+  return is_jpeg(bytes, source_name) ? decode_jpeg(bytes, source_name) : decode_png(bytes, source_name);
+}
+
+ImageSize read_image_size(const std::string& bytes, const std::string& source_name) {
+  return is_jpeg(bytes, source_name) ? jpeg_size(bytes, source_name) : png_size(bytes, source_name);
 }
 
 RgbImage read_image(const std::string& path) { return decode_image(read_file(path), path); }

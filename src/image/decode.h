@@ -18,6 +18,10 @@ inline constexpr int64_t kMaxImagePixels = 100'000'000;  // width * height
 // the image in errors. Throws Error(kInput) for an empty, unknown, corrupt, truncated or oversized image.
 RgbImage decode_image(const std::string& bytes, const std::string& source_name);
 
+// The width and height an image's header declares, read without decoding its pixels (to refuse a
+// large image cheaply). Throws as decode_image does for what is not a sane JPEG or PNG header.
+ImageSize read_image_size(const std::string& bytes, const std::string& source_name);
+
 // read_file + decode_image; a missing file is Error(kIo).
 RgbImage read_image(const std::string& path);
 

@@ -92,7 +92,7 @@ class JpegReader {
   JpegReader(const JpegReader&) = delete;
   JpegReader& operator=(const JpegReader&) = delete;
 
-  RgbImage decode(const std::string& bytes) {
+  ImageSize read_header(const std::string& bytes) {
     if (!guarded(err_, [&] {
           jpeg_mem_src(&cinfo_, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
           jpeg_read_header(&cinfo_, TRUE);
@@ -100,6 +100,11 @@ class JpegReader {
       fail();
     }
     check_image_size(cinfo_.image_width, cinfo_.image_height, source_name_);
+    return {static_cast<int>(cinfo_.image_width), static_cast<int>(cinfo_.image_height)};
+  }
+
+  RgbImage decode(const std::string& bytes) {
+    read_header(bytes);
     switch (cinfo_.jpeg_color_space) {
       case JCS_GRAYSCALE:
         cinfo_.out_color_space = JCS_GRAYSCALE;
@@ -181,6 +186,11 @@ class JpegReader {
 RgbImage decode_jpeg(const std::string& bytes, const std::string& source_name) {
   JpegReader reader(source_name);
   return reader.decode(bytes);
+}
+
+ImageSize jpeg_size(const std::string& bytes, const std::string& source_name) {
+  JpegReader reader(source_name);
+  return reader.read_header(bytes);
 }
 
 }  // namespace ofapt

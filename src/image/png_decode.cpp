@@ -43,16 +43,21 @@ class PngReader {
   PngReader(const PngReader&) = delete;
   PngReader& operator=(const PngReader&) = delete;
 
-  RgbImage decode() {
+  ImageSize read_header() {
     png_uint_32 width = 0, height = 0;
-    int bit_depth = 0, color_type = 0;
     if (!png_errors::guarded(png_, [&] {
           png_read_info(png_, info_);
-          png_get_IHDR(png_, info_, &width, &height, &bit_depth, &color_type, nullptr, nullptr, nullptr);
+          png_get_IHDR(png_, info_, &width, &height, &bit_depth_, &color_type_, nullptr, nullptr, nullptr);
         })) {
       fail();
     }
     check_image_size(width, height, source_name_);
+    return {static_cast<int>(width), static_cast<int>(height)};
+  }
+
+  RgbImage decode() {
+    const auto [width, height] = read_header();
+    const int bit_depth = bit_depth_, color_type = color_type_;
     size_t row_bytes = 0;
     if (!png_errors::guarded(png_, [&] {
           request_rgb8(bit_depth, color_type);
@@ -91,6 +96,7 @@ class PngReader {
   png_errors::Message error_;
   png_structp png_ = nullptr;
   png_infop info_ = nullptr;
+  int bit_depth_ = 0, color_type_ = 0;  // from the header
 };
 
 }  // namespace
@@ -98,6 +104,11 @@ class PngReader {
 RgbImage decode_png(const std::string& bytes, const std::string& source_name) {
   PngReader reader(bytes, source_name);
   return reader.decode();
+}
+
+ImageSize png_size(const std::string& bytes, const std::string& source_name) {
+  PngReader reader(bytes, source_name);
+  return reader.read_header();
 }
 
 }  // namespace ofapt

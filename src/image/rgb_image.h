@@ -7,6 +7,11 @@
 
 namespace ofapt {
 
+struct ImageSize {
+  int width = 0;
+  int height = 0;
+};
+
 struct RgbImage {
   int width = 0;
   int height = 0;

@@ -31,16 +31,28 @@ BatchScheduler::BatchScheduler(OfaModel model, std::map<std::string, std::shared
   model_->eval();
   options_.prediction.batch_size = options_.max_batch;
   // Each row of a batch attends to its own request's prompt.
-  const PromptFor prompt_per_row = [this](const std::vector<int64_t>& rows) {
+  prompt_per_row_ = [this](const std::vector<int64_t>& rows) {
     std::vector<const ServedPrompt*> prompts;
     for (const int64_t row : rows) prompts.push_back(batch_prompts_.at(row));
     return to_device(gather_prompts(prompts), options_.device);
   };
   for (const auto& [name, task] : tasks_) {
-    predictors_[name] =
-        std::make_unique<TaskPredictor>(model_, prompt_per_row, *task, options_.prediction, options_.device);
+    // The server's beam is made now, so a task that cannot be served fails at start, not per request.
+    auto& predictor = predictor_for({name, options_.prediction.beam_size});
+    scores_candidates_[name] = predictor.scores_all_candidates();
   }
   worker_ = std::thread([this] { work(); });
+}
+
+TaskPredictor& BatchScheduler::predictor_for(const BatchKind& kind) {
+  auto& predictor = predictors_[kind];
+  if (!predictor) {
+    TaskEvaluationOptions options = options_.prediction;
+    options.beam_size = kind.second;
+    predictor = std::make_unique<TaskPredictor>(model_, prompt_per_row_, *tasks_.at(kind.first), options,
+                                                options_.device);
+  }
+  return *predictor;
 }
 
 BatchScheduler::~BatchScheduler() {
@@ -54,13 +66,15 @@ BatchScheduler::~BatchScheduler() {
 
 std::future<ServeResult> BatchScheduler::submit(ServeRequest request) {
   OFAPT_CHECK(tasks_.count(request.task), ErrorKind::kUsage, "unknown task '", request.task, "'");
+  OFAPT_CHECK(request.beam_size >= 0, ErrorKind::kUsage, "beam size ", request.beam_size, " < 0");
+  if (request.beam_size == 0 || scores_candidates_.at(request.task)) request.beam_size = options_.prediction.beam_size;
   Pending pending{std::move(request), {}, std::chrono::steady_clock::now()};
   auto result = pending.promise.get_future();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     OFAPT_CHECK(!stopping_, ErrorKind::kUnavailable, "the server is shutting down");
-    OFAPT_CHECK(static_cast<int64_t>(queue_.size()) < options_.max_queue, ErrorKind::kLimit, "the queue is full (",
-                options_.max_queue, " requests waiting, the server's max queue); retry later");
+    OFAPT_CHECK(static_cast<int64_t>(queue_.size()) < options_.max_queue, ErrorKind::kUnavailable,
+                "the server is busy: its queue is full (", options_.max_queue, " requests waiting); retry later");
     queue_.push_back(std::move(pending));
     stats_.queued = static_cast<int64_t>(queue_.size());
   }
@@ -76,21 +90,21 @@ SchedulerStats BatchScheduler::stats() const {
 std::vector<BatchScheduler::Pending> BatchScheduler::next_batch(std::unique_lock<std::mutex>& lock) {
   arrived_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
   if (stopping_) return {};
-  // The oldest request's task goes next; its batch waits until full or until the oldest has waited
+  // The oldest request's kind goes next; its batch waits until full or until the oldest has waited
   // max_wait_ms.
-  const std::string task = queue_.front().request.task;
+  const BatchKind kind = kind_of(queue_.front().request);
   const auto deadline = queue_.front().submitted + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                        std::chrono::duration<double, std::milli>(options_.max_wait_ms));
   auto waiting_for_task = [&] {
     int64_t count = 0;
-    for (const auto& pending : queue_) count += pending.request.task == task;
+    for (const auto& pending : queue_) count += kind_of(pending.request) == kind;
     return count;
   };
   arrived_.wait_until(lock, deadline, [&] { return stopping_ || waiting_for_task() >= options_.max_batch; });
   if (stopping_) return {};
   std::vector<Pending> batch;
   for (auto it = queue_.begin(); it != queue_.end() && static_cast<int64_t>(batch.size()) < options_.max_batch;) {
-    if (it->request.task != task) {
+    if (kind_of(it->request) != kind) {
       ++it;
       continue;
     }
@@ -130,7 +144,8 @@ void BatchScheduler::run_batch(std::vector<Pending>& batch) {
   }
   try {
     torch::NoGradGuard no_grad;
-    auto predictions = predictors_.at(batch.front().request.task)->predict(rows);
+    const BatchKind kind = kind_of(batch.front().request);
+    auto predictions = predictor_for(kind).predict(rows);
     const double compute_ms = milliseconds(std::chrono::steady_clock::now() - start);
     for (size_t i = 0; i < batch.size(); ++i) {
       ServeResult result;
@@ -138,6 +153,7 @@ void BatchScheduler::run_batch(std::vector<Pending>& batch) {
       result.queue_ms = milliseconds(start - batch[i].submitted);
       result.compute_ms = compute_ms;
       result.batch_rows = static_cast<int64_t>(batch.size());
+      result.beam_size = scores_candidates_.at(kind.first) ? 0 : kind.second;
       batch[i].promise.set_value(std::move(result));
     }
   } catch (...) {

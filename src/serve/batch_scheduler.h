@@ -2,7 +2,8 @@
 // thread takes the oldest request's task and up to max_batch requests of that task (waiting at most
 // max_wait_ms for the batch to fill), and answers them with one TaskPredictor pass in which each row
 // attends to its own request's prompt (gather_prompts). Each request is one row: its image is encoded
-// once, and beam search or candidate scoring runs per row exactly as it would alone.
+// once, and beam search or candidate scoring runs per row exactly as it would alone. Requests that ask
+// for another beam size than the server's batch with their own kind.
 #pragma once
 
 #include <torch/torch.h>
@@ -36,6 +37,7 @@ struct ServeRequest {
   std::string task;                            // a key of the scheduler's tasks
   TaskExample row;                             // the parsed input (its reference is not used)
   std::shared_ptr<const ServedPrompt> prompt;  // null: the bare model
+  int64_t beam_size = 0;                       // 0: the server's; ignored where answers are scored
 };
 
 struct ServeResult {
@@ -43,6 +45,7 @@ struct ServeResult {
   double queue_ms = 0.0;    // from submit() to the start of its batch
   double compute_ms = 0.0;  // the batch's model time
   int64_t batch_rows = 0;   // requests answered by the same pass
+  int64_t beam_size = 0;    // the beam it was answered with; 0 where all candidates were scored
 };
 
 struct SchedulerStats {
@@ -61,10 +64,11 @@ class BatchScheduler {
   BatchScheduler(const BatchScheduler&) = delete;
   BatchScheduler& operator=(const BatchScheduler&) = delete;
 
-  // Queues the request. Error(kUsage) for an unknown task, Error(kLimit) when max_queue requests
-  // are waiting already. The future holds the result, or the Error that answering it raised.
+  // Queues the request. Error(kUsage) for an unknown task, Error(kUnavailable) when max_queue
+  // requests are waiting already. The future holds the result, or the Error that answering it raised.
   std::future<ServeResult> submit(ServeRequest request);
   SchedulerStats stats() const;
+  const BatchSchedulerOptions& options() const { return options_; }
 
  private:
   struct Pending {
@@ -75,10 +79,16 @@ class BatchScheduler {
   void work();
   std::vector<Pending> next_batch(std::unique_lock<std::mutex>& lock);
   void run_batch(std::vector<Pending>& batch);
+  // Requests batch together when they share a task and a beam size.
+  using BatchKind = std::pair<std::string, int64_t>;
+  static BatchKind kind_of(const ServeRequest& request) { return {request.task, request.beam_size}; }
+  TaskPredictor& predictor_for(const BatchKind& kind);  // worker only
 
   OfaModel model_;
   std::map<std::string, std::shared_ptr<const Task>> tasks_;
-  std::map<std::string, std::unique_ptr<TaskPredictor>> predictors_;
+  std::map<std::string, bool> scores_candidates_;  // task -> answered by all-candidate scoring
+  std::map<BatchKind, std::unique_ptr<TaskPredictor>> predictors_;  // made on first use (worker only)
+  PromptFor prompt_per_row_;
   BatchSchedulerOptions options_;
   std::vector<const ServedPrompt*> batch_prompts_;  // the running batch's prompt per row (worker only)
 

@@ -1,10 +1,12 @@
 #include "serve/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 
 #include "image/base64.h"
+#include "serve/playground_page.h"
 #include "tuning/tuned_task_file.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -24,7 +26,7 @@ int status_of(ErrorKind kind) {
     case ErrorKind::kNotFound:
       return 404;
     case ErrorKind::kLimit:
-      return 429;
+      return 413;
     case ErrorKind::kUnavailable:
       return 503;
     case ErrorKind::kIo:
@@ -41,6 +43,24 @@ void reply(httplib::Response& response, int status, const nlohmann::json& body) 
 
 void refuse(httplib::Response& response, int status, const std::string& kind, const std::string& message) {
   reply(response, status, {{"error", message}, {"kind", kind}});
+  if (status == 503) response.set_header("Retry-After", "1");  // busy or timed out: worth a retry
+}
+
+// A multipart/form-data request (curl -F image=@photo.jpg -F question=...) as the JSON body it
+// stands for: the "image" part base64-encoded, "beam" as a number, every other part as text.
+nlohmann::json form_body(const httplib::Request& request) {
+  nlohmann::json body = nlohmann::json::object();
+  for (const auto& [name, part] : request.files) {
+    if (name == "image") {
+      body[name] = base64_encode(part.content);
+    } else if (name == "beam" && !part.content.empty() &&
+               part.content.find_first_not_of("0123456789") == std::string::npos && part.content.size() < 10) {
+      body[name] = std::stoll(part.content);
+    } else {
+      body[name] = part.content;  // request_beam refuses a beam that is not a number
+    }
+  }
+  return body;
 }
 
 // The API's task names -> the tasks' own.
@@ -75,6 +95,13 @@ void HttpServer::route() {
   const auto threads = static_cast<size_t>(std::max<int64_t>(1, options_.threads));
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_payload_max_length(static_cast<size_t>(options_.max_body_bytes));
+  server.set_socket_options([this](int socket) {
+    // SO_REUSEADDR to restart without waiting out TIME_WAIT, but not cpp-httplib's default
+    // SO_REUSEPORT, with which a second server on the same port binds too and takes half the requests.
+    const int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listen_socket_ = socket;
+  });
   server.set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr error) {
     try {
       std::rethrow_exception(error);
@@ -130,6 +157,10 @@ void HttpServer::route() {
     return body;
   };
 
+  server.Get("/", [](const httplib::Request&, httplib::Response& response) { response.set_redirect("/playground"); });
+  server.Get("/playground", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content(playground_page(), "text/html; charset=utf-8");
+  });
   server.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
     reply(response, 200, {{"status", "ok"}});
   });
@@ -151,7 +182,7 @@ void HttpServer::route() {
   server.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
     std::string endpoint = "other";
     for (const char* known :
-         {"/healthz", "/metrics", "/v1/caption", "/v1/vqa", "/v1/ground", "/v1/entail", "/v1/tasks"}) {
+         {"/healthz", "/metrics", "/playground", "/v1/caption", "/v1/vqa", "/v1/ground", "/v1/entail", "/v1/tasks"}) {
       if (request.path == known) endpoint = known;
     }
     if (request.path.rfind("/admin/", 0) == 0) endpoint = "/admin";
@@ -177,9 +208,10 @@ void HttpServer::route() {
     const std::string task_name = endpoint_tasks().at(endpoint);
     auto task = tasks_.find(task_name);
     OFAPT_CHECK(task != tasks_.end(), ErrorKind::kNotFound, "this server does not serve ", endpoint);
-    const auto body = json_body(request);
+    const auto body = request.is_multipart_form_data() ? form_body(request) : json_body(request);
     ServeRequest serve_request;
     serve_request.task = task_name;
+    serve_request.beam_size = request_beam(body, scheduler_.options().prediction.beam_size, options_.limits);
     nlohmann::json tuned = nullptr;
     if (body.contains("tuned_task") && !body["tuned_task"].is_null()) {
       OFAPT_CHECK(body["tuned_task"].is_string(), ErrorKind::kInput, "\"tuned_task\" must be a string or null");
@@ -206,6 +238,7 @@ void HttpServer::route() {
     out["timing_ms"] = {{"queue", result.queue_ms}, {"compute", result.compute_ms}, {"total", total_ms}};
     metrics_.observe_latency("/v1/" + endpoint, total_ms);
     out["batch_rows"] = result.batch_rows;
+    if (result.beam_size > 0) out["beam"] = result.beam_size;
     reply(response, 200, out);
   });
 
@@ -248,7 +281,12 @@ void HttpServer::route() {
 int HttpServer::bind() {
   bound_port_ = options_.port == 0 ? server_->bind_to_any_port(options_.host)
                                    : (server_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
-  OFAPT_CHECK(bound_port_ > 0, ErrorKind::kIo, "cannot listen on ", options_.host, ":", options_.port);
+  OFAPT_CHECK(bound_port_ > 0, ErrorKind::kIo, "cannot listen on ", options_.host, ":", options_.port,
+              " (in use, or not an address of this machine)");
+  // cpp-httplib (Debian's shared build) listens with a backlog of 5. Under a burst of clients, while
+  // the model holds every core, the accept queue overflowed and clients lost their connections
+  // (bench/results/README.md); listening again on the same socket only raises the backlog.
+  ::listen(listen_socket_, SOMAXCONN);
   return bound_port_;
 }
 

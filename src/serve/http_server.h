@@ -1,10 +1,12 @@
 // `ofapt serve`'s HTTP API (docs/serve.md): JSON over cpp-httplib, on loopback unless told otherwise.
+//   GET  /playground (and / redirects there)   the web page (serve/playground_page.h)
 //   GET  /healthz                              liveness: {"status": "ok"}
 //   GET  /metrics                              Prometheus text: requests, latencies, batches, queue,
 //                                              prompts, memory
 //   POST /v1/caption | /v1/vqa | /v1/ground | /v1/entail
 //        {"tuned_task": name (optional; none = the base model), "image": base64, "question" | "text" |
-//         "hypothesis" [+ "premise"]}  ->  {"caption" | "answer" | "box", "tuned_task", "timing_ms", ...}
+//         "hypothesis" [+ "premise"], "beam"?}  ->  {"caption" | "answer" | "box", "tuned_task", "timing_ms", ...}
+//        or the same fields as multipart/form-data, "image" as a file part
 //   GET  /v1/tasks                             the caller's tuned tasks
 //   PUT  /admin/tasks/<tenant>/<name>          {"adapter_config": {...}, "adapter_model": base64 safetensors}
 //   GET  /admin/tasks/<tenant>, DELETE /admin/tasks/<tenant>/<name>
@@ -71,6 +73,7 @@ class HttpServer {
   std::mutex log_mutex_;
   std::atomic<int64_t> next_id_{0};
   int bound_port_ = -1;
+  int listen_socket_ = -1;
 };
 
 }  // namespace ofapt

@@ -1,5 +1,7 @@
 #include "serve/request_row.h"
 
+#include "image/base64.h"
+#include "image/decode.h"
 #include "util/error.h"
 
 namespace ofapt {
@@ -29,6 +31,11 @@ TaskExample request_row(const Task& task, const nlohmann::json& body, const std:
   OFAPT_CHECK(body.contains("image") && body["image"].is_string(), ErrorKind::kInput,
               "the request needs \"image\": a base64 JPEG or PNG");
   const std::string image = body["image"].get<std::string>();
+  // Refused on the header's word, before the pixels take memory.
+  const ImageSize size = read_image_size(base64_decode(image, "image"), "image");
+  OFAPT_CHECK(size.width <= limits.max_image_side && size.height <= limits.max_image_side, ErrorKind::kLimit,
+              "the image is ", size.width, "x", size.height, " pixels; the server's max image side is ",
+              limits.max_image_side);
   const std::string name = task.name();
   std::vector<std::string> fields;
   if (name == "caption") {
@@ -44,6 +51,16 @@ TaskExample request_row(const Task& task, const nlohmann::json& body, const std:
     throw Error(ErrorKind::kInternal, "no request layout for task " + name);
   }
   return task.parse(fields, "request " + id, /*training=*/false);
+}
+
+int64_t request_beam(const nlohmann::json& body, int64_t server_beam, const RequestLimits& limits) {
+  if (!body.contains("beam") || body["beam"].is_null()) return server_beam;
+  OFAPT_CHECK(body["beam"].is_number_integer() && body["beam"].get<int64_t>() >= 1, ErrorKind::kInput,
+              "field \"beam\" must be a positive integer");
+  const int64_t beam = body["beam"].get<int64_t>();
+  OFAPT_CHECK(beam <= limits.max_beam, ErrorKind::kLimit, "beam ", beam, " is over the server's max beam of ",
+              limits.max_beam);
+  return beam;
 }
 
 }  // namespace ofapt

@@ -11,13 +11,19 @@
 
 namespace ofapt {
 
+// What one request may ask for; each is refused with Error(kLimit) naming the limit.
 struct RequestLimits {
   int64_t max_text_chars = 1000;  // each text field
+  int64_t max_image_side = 4096;  // pixels, as the image's header declares them (checked before decoding)
+  int64_t max_beam = 10;          // a request's "beam"
 };
 
 // body: {"image": base64 JPEG/PNG, and per task "question" (vqa), "text" (refcoco),
 // "hypothesis" and optional "premise" (snli_ve)}. Error(kInput) names the missing or bad field.
 TaskExample request_row(const Task& task, const nlohmann::json& body, const std::string& id,
                         const RequestLimits& limits);
+
+// The body's optional "beam" (an integer in 1..max_beam), or `server_beam` when it has none.
+int64_t request_beam(const nlohmann::json& body, int64_t server_beam, const RequestLimits& limits);
 
 }  // namespace ofapt

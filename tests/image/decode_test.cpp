@@ -1,7 +1,10 @@
 // Decoding against Pillow: every fixture's pixels must equal Image.open(f).convert("RGB") byte for byte.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "image/decode.h"
+#include "image/jpeg_encode.h"
 #include "image/synthetic.h"
 #include "image_fixtures.h"
 #include "util/error.h"
@@ -68,6 +71,21 @@ TEST(DecodeImage, JpegHasTheDeclaredSize) {
   EXPECT_EQ(image.width, 17);
   EXPECT_EQ(image.height, 11);
   EXPECT_EQ(image.pixels.size(), 17u * 11 * 3);
+}
+
+TEST(ReadImageSize, ReadsTheHeaderOnly) {
+  RgbImage image(301, 170);
+  std::mt19937 noise(5);  // incompressible pixels, so the files are far longer than their headers
+  for (auto& byte : image.pixels) byte = static_cast<uint8_t>(noise());
+  for (const std::string& bytes : {encode_png(image), encode_jpeg(image)}) {
+    // The first 1,500 bytes hold the header (JPEG: up to its scan); the pixels are cut off, unread.
+    ASSERT_GT(bytes.size(), 10'000u);
+    const ImageSize size = read_image_size(bytes.substr(0, 1500), "header");
+    EXPECT_EQ(size.width, 301);
+    EXPECT_EQ(size.height, 170);
+    EXPECT_THROW(read_image_size(bytes.substr(0, 12), "cut header"), Error);
+  }
+  EXPECT_THROW(read_image_size("GIF89a......", "gif"), Error);
 }
 
 TEST(EncodePng, RoundTripsExactly) {

@@ -1,6 +1,7 @@
 // The server's batcher on the shipped default model: requests for different prompts answered in one
-// pass give what each gets alone (beam-searched captions and candidate-scored answers), a full queue
-// refuses with kLimit, and shutting down fails what is still queued instead of hanging.
+// pass give what each gets alone (beam-searched captions and candidate-scored answers), requests with
+// their own beam size batch apart, a full queue refuses with kUnavailable, and shutting down fails
+// what is still queued instead of hanging.
 #include "serve/batch_scheduler.h"
 
 #include <gtest/gtest.h>
@@ -65,11 +66,11 @@ class BatchSchedulerTest : public ::testing::Test {
     return out;
   }
 
-  BatchScheduler scheduler(const std::string& name, int64_t max_batch, double max_wait_ms = 500.0) {
+  BatchScheduler scheduler(const std::string& name, int64_t max_batch, double max_wait_ms = 500.0, int64_t beam = 3) {
     BatchSchedulerOptions options;
     options.max_batch = max_batch;
     options.max_wait_ms = max_wait_ms;
-    options.prediction.beam_size = 3;
+    options.prediction.beam_size = beam;
     options.prediction.caption_max_length = 8;
     return BatchScheduler(model_, {{name, task(name)}}, options);
   }
@@ -115,6 +116,42 @@ TEST_F(BatchSchedulerTest, AMixedBatchAnswersEachRequestAsItIsAnsweredAlone) {
   }
 }
 
+TEST_F(BatchSchedulerTest, RequestsWithTheirOwnBeamBatchApartAndAreAnsweredWithIt) {
+  auto caption = requests("caption");
+  const int64_t beams[4] = {0, 1, 1, 3};  // 0: the server's, 3
+  std::vector<ServeResult> results;
+  {
+    BatchScheduler server = scheduler("caption", 8);
+    std::vector<std::future<ServeResult>> futures;
+    for (int r = 0; r < 4; ++r) {
+      caption[r].beam_size = beams[r];
+      futures.push_back(server.submit(caption[r]));
+    }
+    for (auto& future : futures) results.push_back(future.get());
+    EXPECT_EQ(server.stats().batches, 2);
+  }
+  const int64_t answered_with[4] = {3, 1, 1, 3};
+  for (int r = 0; r < 4; ++r) EXPECT_EQ(results[r].beam_size, answered_with[r]) << "row " << r;
+  EXPECT_EQ(results[1].batch_rows, 2);
+  // The beam-1 request is answered as a server whose own beam is 1 answers it.
+  BatchScheduler greedy = scheduler("caption", 1, 0.0, 1);
+  caption[1].beam_size = 0;
+  const ServeResult alone = greedy.submit(caption[1]).get();
+  EXPECT_EQ(results[1].prediction.text, alone.prediction.text);
+  EXPECT_NEAR(results[1].prediction.sample.value("logprob", 0.0), alone.prediction.sample.value("logprob", 0.0), 1e-4);
+
+  // Scored answers have no beam: the requests still share one batch.
+  auto vqa = requests("vqa");
+  BatchScheduler scorer = scheduler("vqa", 8);
+  std::vector<std::future<ServeResult>> futures;
+  for (int r = 0; r < 4; ++r) {
+    vqa[r].beam_size = beams[r];
+    futures.push_back(scorer.submit(vqa[r]));
+  }
+  for (auto& future : futures) EXPECT_EQ(future.get().beam_size, 0);
+  EXPECT_EQ(scorer.stats().batches, 1);
+}
+
 TEST_F(BatchSchedulerTest, AFullQueueRefusesAndShuttingDownFailsWhatIsQueued) {
   auto waiting = requests("caption");
   std::future<ServeResult> queued;
@@ -130,8 +167,8 @@ TEST_F(BatchSchedulerTest, AFullQueueRefusesAndShuttingDownFailsWhatIsQueued) {
       slow.submit(waiting[1]);
       FAIL() << "a full queue accepted a request";
     } catch (const Error& e) {
-      EXPECT_EQ(e.kind(), ErrorKind::kLimit);
-      EXPECT_NE(std::string(e.what()).find("max queue"), std::string::npos) << e.what();
+      EXPECT_EQ(e.kind(), ErrorKind::kUnavailable);
+      EXPECT_NE(std::string(e.what()).find("queue is full"), std::string::npos) << e.what();
     }
     try {
       slow.submit({"vqa", waiting[0].row, nullptr});

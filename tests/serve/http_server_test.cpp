@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <cstdio>
 #include <thread>
 
 #include "checkpoint/model_files.h"
 #include "image/base64.h"
+#include "image/png_encode.h"
 #include "test_paths.h"
 #include "tuning/make_method.h"
 #include "tuning/tuned_task_file.h"
@@ -52,6 +54,7 @@ class HttpServerTest : public ::testing::Test {
     http.api_keys = {{"alice-key", "alice"}, {"bob-key", "bob"}};
     http.admin_key = "admin-key";
     http.max_body_bytes = 1 << 20;
+    http.limits.max_image_side = 256;  // the world's images are 128 x 128
     http.access_log = &access_log_;
     server_ = std::make_unique<HttpServer>(*registry_, *scheduler_, tasks_, http);
     port_ = server_->bind();
@@ -153,6 +156,7 @@ TEST_F(HttpServerTest, AnswersTenantsWithTheirOwnPromptsAndRefusesBadRequestsWit
   ModelFingerprint other = fingerprint_model(model_);
   other.weights_hash = "0000000000000000";
   const std::string truncated = base64_encode(base64_decode(image_).substr(0, 200));
+  const std::string wide = base64_encode(encode_png(RgbImage(300, 8)));  // over the max image side
   const std::vector<std::tuple<std::string, std::string, std::string, std::string, int>> refusals = {
       {"POST", "/v1/caption", "", nlohmann::json{{"image", image_}}.dump(), 401},
       {"POST", "/v1/caption", "nobody-key", nlohmann::json{{"image", image_}}.dump(), 401},
@@ -162,7 +166,10 @@ TEST_F(HttpServerTest, AnswersTenantsWithTheirOwnPromptsAndRefusesBadRequestsWit
       {"POST", "/v1/caption", "bob-key", nlohmann::json{{"image", truncated}}.dump(), 400},
       {"POST", "/v1/vqa", "bob-key", nlohmann::json{{"image", image_}}.dump(), 400},  // no question
       {"POST", "/v1/vqa", "bob-key", nlohmann::json{{"image", image_}, {"question", std::string(2000, 'a')}}.dump(),
-       429},
+       413},
+      {"POST", "/v1/caption", "bob-key", nlohmann::json{{"image", wide}}.dump(), 413},
+      {"POST", "/v1/caption", "bob-key", nlohmann::json{{"image", image_}, {"beam", 11}}.dump(), 413},
+      {"POST", "/v1/caption", "bob-key", nlohmann::json{{"image", image_}, {"beam", "five"}}.dump(), 400},
       {"POST", "/v1/caption", "bob-key", nlohmann::json{{"image", std::string(2 << 20, 'A')}}.dump(), 413},
       {"POST", "/v1/nothing", "bob-key", "{}", 404},
       {"PUT", "/admin/tasks/alice/other", "admin-key", upload_body(other), 422},
@@ -195,6 +202,81 @@ TEST_F(HttpServerTest, AnswersTenantsWithTheirOwnPromptsAndRefusesBadRequestsWit
     ASSERT_TRUE(record.is_object() && record.contains("status") && record.contains("path")) << line;
   }
   EXPECT_GE(lines, 20);
+}
+
+TEST_F(HttpServerTest, TakesAMultipartUploadAsItsJsonBodyAndARequestsOwnBeam) {
+  httplib::Client client("127.0.0.1", port_);
+  client.set_read_timeout(120, 0);
+  const httplib::Headers key = {{"Authorization", "Bearer bob-key"}};
+  const std::string png = base64_decode(image_);
+  auto json = client.Post("/v1/vqa", key,
+                          nlohmann::json{{"image", image_}, {"question", "what colour is the square?"}}.dump(),
+                          "application/json");
+  auto form = client.Post("/v1/vqa", key,
+                          httplib::MultipartFormDataItems{{"image", png, "scene.png", "image/png"},
+                                                          {"question", "what colour is the square?", "", ""}});
+  ASSERT_TRUE(json && form);
+  ASSERT_EQ(form->status, 200) << form->body;
+  EXPECT_EQ(json_of(form)["answer"], json_of(json)["answer"]);
+  EXPECT_EQ(json_of(form)["logprob"], json_of(json)["logprob"]);
+
+  auto greedy = client.Post("/v1/caption", key,
+                            httplib::MultipartFormDataItems{{"image", png, "scene.png", "image/png"},
+                                                            {"beam", "1", "", ""}});
+  ASSERT_EQ(greedy->status, 200) << greedy->body;
+  EXPECT_EQ(json_of(greedy)["beam"], 1);
+  auto server_beam = call("POST", "/v1/caption", "bob-key", nlohmann::json{{"image", image_}}.dump());
+  EXPECT_EQ(json_of(server_beam)["beam"], 2);
+  auto not_a_number = client.Post("/v1/caption", key,
+                                  httplib::MultipartFormDataItems{{"image", png, "scene.png", "image/png"},
+                                                                  {"beam", "x", "", ""}});
+  EXPECT_EQ(not_a_number->status, 400) << not_a_number->body;
+}
+
+TEST_F(HttpServerTest, ASecondServerCannotTakeItsPort) {
+  // cpp-httplib's default SO_REUSEPORT would let it bind and take half of the requests.
+  HttpServerOptions same_port;
+  same_port.port = port_;
+  HttpServer second(*registry_, *scheduler_, tasks_, same_port);
+  EXPECT_THROW(second.bind(), Error);
+  EXPECT_EQ(call("GET", "/healthz", "")->status, 200);
+}
+
+// The page, as headless Chromium leaves it after its self-test: it paints a picture, uploads it
+// through the page's own path and shows the reply (serve/playground_page.h).
+std::string playground_after_self_test(int port, const std::string& query) {
+  const std::string command = "timeout 180 chromium --headless --no-sandbox --disable-gpu --dump-dom "
+                              "--virtual-time-budget=120000 'http://127.0.0.1:" +
+                              std::to_string(port) + "/playground?" + query + "' 2>/dev/null";
+  std::string dom;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return dom;
+  char buffer[4096];
+  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) dom.append(buffer, n);
+  pclose(pipe);
+  return dom;
+}
+
+TEST_F(HttpServerTest, ThePlaygroundAnswersInHeadlessChromium) {
+  if (std::system("command -v chromium >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "Debian's chromium is not installed (scripts/test.sh installs it)";
+  }
+  ASSERT_EQ(call("PUT", "/admin/tasks/alice/colours", "admin-key", upload_body(fingerprint_model(model_)))->status,
+            200);
+  // A question to alice's tuned task: the page lists her tasks with her key and asks with one.
+  const std::string vqa = playground_after_self_test(
+      port_, "selftest=vqa&key=alice-key&tuned=colours&text=what%20colour%20is%20the%20square%3F");
+  ASSERT_NE(vqa.find("data-selftest=\"done\""), std::string::npos) << vqa;
+  EXPECT_NE(vqa.find("id=\"answer\" class=\"\" data-status=\"200\""), std::string::npos) << vqa;
+  EXPECT_NE(vqa.find("\"name\": \"colours\""), std::string::npos) << vqa;  // answered with her prompt
+  // Grounding with the base model: the box is drawn on the picture.
+  const std::string ground = playground_after_self_test(port_, "selftest=ground&key=bob-key&text=the%20red%20square");
+  EXPECT_NE(ground.find("data-status=\"200\""), std::string::npos) << ground;
+  EXPECT_NE(ground.find("width=\"128\" height=\"128\" data-box-corner=\"drawn\""), std::string::npos) << ground;
+  // A wrong key: the page shows the server's refusal.
+  const std::string refused = playground_after_self_test(port_, "selftest=caption&key=wrong-key");
+  EXPECT_NE(refused.find("class=\"error\" data-status=\"401\""), std::string::npos) << refused;
+  EXPECT_EQ(call("GET", "/", "")->status, 302);
 }
 
 TEST_F(HttpServerTest, ClientsSeeNoErrorsWhileTheirTaskIsReplaced) {
