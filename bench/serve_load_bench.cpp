@@ -2,7 +2,8 @@
 // with `--registered` prompt-tuned tasks, `--clients` threads each sending requests back to back, and
 // request i asking with prompt i mod `--distinct` (0: the bare model), so a batch of max-batch rows
 // holds min(max-batch, distinct) different prompts. Prints one JSON object: requests/s, p50/p99
-// latency, mean batch, and the server's memory. Bounded by --requests and --max-seconds.
+// latency, mean batch, and the server's memory. Bounded by --requests and --max-seconds (timed after
+// a warm-up in which every client asks once and every distinct prompt is asked for).
 #include <httplib.h>
 
 #include <CLI/CLI.hpp>
@@ -34,7 +35,7 @@ int main(int argc, char** argv) {
   app.add_option("--registered", registered, "Prompt-tuned tasks in the registry")->capture_default_str();
   app.add_option("--distinct", distinct, "Different prompts asked for (0: the bare model)")->capture_default_str();
   app.add_option("--clients", clients, "Concurrent client threads")->capture_default_str();
-  app.add_option("--requests", requests, "Requests in all (after 1 warm-up each client)")->capture_default_str();
+  app.add_option("--requests", requests, "Timed requests in all (after an untimed warm-up)")->capture_default_str();
   app.add_option("--max-batch", max_batch)->capture_default_str();
   app.add_option("--max-wait-ms", max_wait_ms)->capture_default_str();
   app.add_option("--beam", beam)->capture_default_str();
@@ -106,6 +107,23 @@ int main(int argc, char** argv) {
   };
   const std::string path = "/v1/" + task_name;
 
+  // Warm-up, not timed: every client asks once and every distinct prompt is asked for (and so read
+  // from disk and folded) before the clock starts, so all configurations are timed in steady state.
+  {
+    std::vector<std::thread> warming;
+    const int64_t warm_up = std::max(clients, distinct);
+    std::atomic<int64_t> next{0};
+    for (int64_t c = 0; c < clients; ++c) {
+      warming.emplace_back([&] {
+        httplib::Client client("127.0.0.1", port);
+        client.set_read_timeout(600, 0);
+        for (int64_t i = next++; i < warm_up; i = next++) client.Post(path, body_of(i), "application/json");
+      });
+    }
+    for (auto& thread : warming) thread.join();
+  }
+  const SchedulerStats warm_stats = scheduler.stats();
+
   std::atomic<int64_t> next{0}, failures{0};
   std::vector<double> latencies_ms;
   std::map<std::string, int64_t> failure_kinds;  // HTTP status, or the client's error name
@@ -135,7 +153,9 @@ int main(int argc, char** argv) {
   }
   for (auto& thread : threads) thread.join();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const SchedulerStats stats = scheduler.stats();
+  SchedulerStats stats = scheduler.stats();
+  stats.batches -= warm_stats.batches;
+  stats.requests -= warm_stats.requests;
   server.stop();
   serving.join();
 

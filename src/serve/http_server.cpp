@@ -65,8 +65,11 @@ nlohmann::json form_body(const httplib::Request& request) {
 
 // The API's task names -> the tasks' own.
 const std::map<std::string, std::string>& endpoint_tasks() {
-  static const std::map<std::string, std::string> tasks = {
-      {"caption", "caption"}, {"vqa", "vqa"}, {"ground", "refcoco"}, {"entail", "snli_ve"}};
+  static const std::map<std::string, std::string> tasks = {{"caption", "caption"},
+                                                            {"generate", "caption"},  // with the caller's instruction
+                                                            {"vqa", "vqa"},
+                                                            {"ground", "refcoco"},
+                                                            {"entail", "snli_ve"}};
   return tasks;
 }
 
@@ -182,7 +185,8 @@ void HttpServer::route() {
   server.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
     std::string endpoint = "other";
     for (const char* known :
-         {"/healthz", "/metrics", "/playground", "/v1/caption", "/v1/vqa", "/v1/ground", "/v1/entail", "/v1/tasks"}) {
+         {"/healthz", "/metrics", "/playground", "/v1/caption", "/v1/generate", "/v1/vqa", "/v1/ground", "/v1/entail",
+          "/v1/tasks"}) {
       if (request.path == known) endpoint = known;
     }
     if (request.path.rfind("/admin/", 0) == 0) endpoint = "/admin";
@@ -200,7 +204,8 @@ void HttpServer::route() {
     *options_.access_log << line.dump() << "\n" << std::flush;
   });
 
-  server.Post(R"(/v1/(caption|vqa|ground|entail))", [=](const httplib::Request& request, httplib::Response& response) {
+  server.Post(R"(/v1/(caption|generate|vqa|ground|entail))", [=](const httplib::Request& request,
+                                                                  httplib::Response& response) {
     const auto begin = std::chrono::steady_clock::now();
     const std::string tenant = tenant_of(request, response);
     if (tenant.empty()) return;
@@ -209,6 +214,9 @@ void HttpServer::route() {
     auto task = tasks_.find(task_name);
     OFAPT_CHECK(task != tasks_.end(), ErrorKind::kNotFound, "this server does not serve ", endpoint);
     const auto body = request.is_multipart_form_data() ? form_body(request) : json_body(request);
+    OFAPT_CHECK((endpoint == "generate") == body.contains("instruction"), ErrorKind::kInput,
+                endpoint == "generate" ? "/v1/generate needs \"instruction\": the text to generate from"
+                                       : "\"instruction\" belongs to /v1/generate");
     ServeRequest serve_request;
     serve_request.task = task_name;
     serve_request.beam_size = request_beam(body, scheduler_.options().prediction.beam_size, options_.limits);
@@ -231,7 +239,7 @@ void HttpServer::route() {
       const Box& box = result.prediction.box;
       out["box"] = result.prediction.valid_box ? nlohmann::json{box.x0, box.y0, box.x1, box.y1} : nlohmann::json();
     } else {
-      out[task_name == "caption" ? "caption" : "answer"] = result.prediction.text;
+      out[endpoint == "generate" ? "text" : task_name == "caption" ? "caption" : "answer"] = result.prediction.text;
     }
     if (result.prediction.sample.contains("logprob")) out["logprob"] = result.prediction.sample["logprob"];
     const double total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - begin).count();

@@ -7,6 +7,8 @@
 //        {"tuned_task": name (optional; none = the base model), "image": base64, "question" | "text" |
 //         "hypothesis" [+ "premise"], "beam"?}  ->  {"caption" | "answer" | "box", "tuned_task", "timing_ms", ...}
 //        or the same fields as multipart/form-data, "image" as a file part
+//   POST /v1/generate                          {"image", "instruction", "tuned_task"?, "beam"?} -> {"text", ...}:
+//                                              beam search from any instruction (the caption path)
 //   GET  /v1/tasks                             the caller's tuned tasks
 //   PUT  /admin/tasks/<tenant>/<name>          {"adapter_config": {...}, "adapter_model": base64 safetensors}
 //   GET  /admin/tasks/<tenant>, DELETE /admin/tasks/<tenant>/<name>

@@ -2,6 +2,7 @@
 
 #include "image/base64.h"
 #include "image/decode.h"
+#include "tasks/task_text.h"
 #include "util/error.h"
 
 namespace ofapt {
@@ -40,6 +41,15 @@ TaskExample request_row(const Task& task, const nlohmann::json& body, const std:
   std::vector<std::string> fields;
   if (name == "caption") {
     fields = {id, image, "image"};  // a placeholder reference
+    if (body.contains("instruction")) {
+      // Generation from the caller's own instruction: the caption row with another source text.
+      std::string instruction = text_field(body, "instruction", true, limits);
+      OFAPT_CHECK(!instruction.empty(), ErrorKind::kInput, "field \"instruction\" is empty");
+      if (instruction.front() != ' ') instruction = " " + instruction;  // as OFA's tasks write theirs
+      TaskExample row = task.parse(fields, "request " + id, /*training=*/false);
+      row.example.source = with_bos_eos(encode_text(task.tokenizer(), instruction, task.options().max_source_tokens));
+      return row;
+    }
   } else if (name == "vqa") {
     fields = {id, image, text_field(body, "question", true, limits), "1.0|!+image", ""};
   } else if (name == "refcoco") {

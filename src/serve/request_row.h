@@ -19,7 +19,9 @@ struct RequestLimits {
 };
 
 // body: {"image": base64 JPEG/PNG, and per task "question" (vqa), "text" (refcoco),
-// "hypothesis" and optional "premise" (snli_ve)}. Error(kInput) names the missing or bad field.
+// "hypothesis" and optional "premise" (snli_ve); for caption an optional "instruction" replaces the
+// task's own source text (generation from any instruction)}. Error(kInput) names the missing or bad
+// field.
 TaskExample request_row(const Task& task, const nlohmann::json& body, const std::string& id,
                         const RequestLimits& limits);
 

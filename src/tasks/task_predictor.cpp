@@ -188,7 +188,10 @@ std::vector<TaskPrediction> TaskPredictor::predict_by_beam(const std::vector<Tas
     TaskPrediction prediction;
     if (name == "caption") {
       prediction.text = text::remove_punctuation(task_.tokenizer().decode(tokens));
-      prediction.sample = {{"id", row.example.id}, {"prediction", prediction.text}};
+      const auto& logprobs = hypotheses[r][0].token_logprobs;
+      prediction.sample = {{"id", row.example.id},
+                           {"prediction", prediction.text},
+                           {"logprob", std::accumulate(logprobs.begin(), logprobs.end(), 0.0)}};
     } else {
       const size_t forced = row.reference.decoder_prompt.size() - 1;
       const std::vector<int64_t> answer_ids(tokens.begin() + std::min(forced, tokens.size()), tokens.end());

@@ -204,7 +204,7 @@ TEST_F(HttpServerTest, AnswersTenantsWithTheirOwnPromptsAndRefusesBadRequestsWit
   EXPECT_GE(lines, 20);
 }
 
-TEST_F(HttpServerTest, TakesAMultipartUploadAsItsJsonBodyAndARequestsOwnBeam) {
+TEST_F(HttpServerTest, TakesMultipartUploadsOwnBeamsAndAnyInstruction) {
   httplib::Client client("127.0.0.1", port_);
   client.set_read_timeout(120, 0);
   const httplib::Headers key = {{"Authorization", "Bearer bob-key"}};
@@ -231,6 +231,20 @@ TEST_F(HttpServerTest, TakesAMultipartUploadAsItsJsonBodyAndARequestsOwnBeam) {
                                   httplib::MultipartFormDataItems{{"image", png, "scene.png", "image/png"},
                                                                   {"beam", "x", "", ""}});
   EXPECT_EQ(not_a_number->status, 400) << not_a_number->body;
+
+  // Generation from an instruction: the caption task's own gives the caption, another gives other text.
+  auto generated = call("POST", "/v1/generate", "bob-key",
+                        nlohmann::json{{"image", image_}, {"instruction", "what does the image describe?"}}.dump());
+  ASSERT_EQ(generated->status, 200) << generated->body;
+  EXPECT_EQ(json_of(generated)["text"], json_of(server_beam)["caption"]);
+  EXPECT_NEAR(json_of(generated)["logprob"].get<double>(), json_of(server_beam)["logprob"].get<double>(), 1e-4);
+  auto other = call("POST", "/v1/generate", "bob-key",
+                    nlohmann::json{{"image", image_}, {"instruction", "which region does the text describe?"}}.dump());
+  ASSERT_EQ(other->status, 200) << other->body;
+  EXPECT_NE(json_of(other)["logprob"], json_of(generated)["logprob"]);
+  EXPECT_EQ(call("POST", "/v1/generate", "bob-key", nlohmann::json{{"image", image_}}.dump())->status, 400);
+  EXPECT_EQ(call("POST", "/v1/caption", "bob-key", nlohmann::json{{"image", image_}, {"instruction", "x"}}.dump())->status,
+            400);
 }
 
 TEST_F(HttpServerTest, ASecondServerCannotTakeItsPort) {
