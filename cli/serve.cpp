@@ -105,6 +105,8 @@ OFAPT_COMMAND("serve", "Serve one frozen model and many prompt-tuned tasks over 
       ->capture_default_str();
   app.add_option("--beam", o.scheduler.prediction.beam_size, "For requests that name none")->capture_default_str();
   app.add_option("--max-beam", o.http.limits.max_beam, "The most a request may ask for")->capture_default_str();
+  app.add_option("--max-targets", o.http.limits.max_targets, "Texts one /v1/score request may score")
+      ->capture_default_str();
   app.add_option("--timeout-s", o.http.request_timeout_s, "Per request")->capture_default_str();
   app.add_option("--device", o.device, "cpu or cuda[:i]")->capture_default_str();
   app.add_flag("--quiet", o.quiet, "No access log (one JSON line per request on stderr)");

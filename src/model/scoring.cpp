@@ -34,13 +34,14 @@ std::vector<std::vector<float>> score_targets(OfaModel& model, const std::vector
     targets.emplace_back(example.target_ids.begin() + 1, example.target_ids.end());
   }
   c10::InferenceMode inference;
+  const torch::Device device = model->parameters().front().device();
   EncoderInput input;
-  input.tokens = pad_sequences(sources, config.pad_token_id);
-  if (!images.empty()) input.images = torch::stack(images);
-  auto logits = model->forward(input, pad_sequences(previous, config.pad_token_id), prompt);
+  input.tokens = pad_sequences(sources, config.pad_token_id).to(device);
+  if (!images.empty()) input.images = torch::stack(images).to(device);
+  auto logits = model->forward(input, pad_sequences(previous, config.pad_token_id).to(device), prompt);
   auto logprobs = torch::log_softmax(logits.to(torch::kFloat), -1);
-  auto target_tensor = pad_sequences(targets, config.pad_token_id);
-  auto picked = logprobs.gather(2, target_tensor.unsqueeze(2)).squeeze(2).contiguous();
+  auto target_tensor = pad_sequences(targets, config.pad_token_id).to(device);
+  auto picked = logprobs.gather(2, target_tensor.unsqueeze(2)).squeeze(2).to(torch::kCPU).contiguous();
   std::vector<std::vector<float>> scores;
   for (size_t i = 0; i < examples.size(); ++i) {
     const float* row = picked[i].data_ptr<float>();

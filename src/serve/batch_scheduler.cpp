@@ -1,5 +1,8 @@
 #include "serve/batch_scheduler.h"
 
+#include <numeric>
+
+#include "model/scoring.h"
 #include "util/error.h"
 
 namespace ofapt {
@@ -67,7 +70,9 @@ BatchScheduler::~BatchScheduler() {
 std::future<ServeResult> BatchScheduler::submit(ServeRequest request) {
   OFAPT_CHECK(tasks_.count(request.task), ErrorKind::kUsage, "unknown task '", request.task, "'");
   OFAPT_CHECK(request.beam_size >= 0, ErrorKind::kUsage, "beam size ", request.beam_size, " < 0");
-  if (request.beam_size == 0 || scores_candidates_.at(request.task)) request.beam_size = options_.prediction.beam_size;
+  if (request.beam_size == 0 || scores_candidates_.at(request.task) || !request.targets.empty()) {
+    request.beam_size = options_.prediction.beam_size;
+  }
   Pending pending{std::move(request), {}, std::chrono::steady_clock::now()};
   auto result = pending.promise.get_future();
   {
@@ -100,10 +105,12 @@ std::vector<BatchScheduler::Pending> BatchScheduler::next_batch(std::unique_lock
     for (const auto& pending : queue_) count += kind_of(pending.request) == kind;
     return count;
   };
-  arrived_.wait_until(lock, deadline, [&] { return stopping_ || waiting_for_task() >= options_.max_batch; });
+  // A scoring request's targets fill its pass alone.
+  const int64_t max_batch = kind.first == "score" ? 1 : options_.max_batch;
+  arrived_.wait_until(lock, deadline, [&] { return stopping_ || waiting_for_task() >= max_batch; });
   if (stopping_) return {};
   std::vector<Pending> batch;
-  for (auto it = queue_.begin(); it != queue_.end() && static_cast<int64_t>(batch.size()) < options_.max_batch;) {
+  for (auto it = queue_.begin(); it != queue_.end() && static_cast<int64_t>(batch.size()) < max_batch;) {
     if (kind_of(it->request) != kind) {
       ++it;
       continue;
@@ -134,8 +141,35 @@ void BatchScheduler::work() {
   stats_.queued = 0;
 }
 
+void BatchScheduler::run_scoring(Pending& pending) {
+  const auto start = std::chrono::steady_clock::now();
+  const ServeRequest& request = pending.request;
+  std::vector<ScoringExample> rows;
+  for (const auto& target : request.targets) rows.push_back({request.row.example.image, request.row.example.source, target});
+  batch_prompts_.assign(rows.size(), request.prompt.get());
+  std::vector<int64_t> indices(rows.size());
+  std::iota(indices.begin(), indices.end(), 0);
+  ServeResult result;
+  for (const auto& logprobs : score_targets(model_, rows, prompt_per_row_(indices))) {
+    result.target_logprobs.push_back(std::accumulate(logprobs.begin(), logprobs.end(), 0.0));
+  }
+  result.queue_ms = milliseconds(start - pending.submitted);
+  result.compute_ms = milliseconds(std::chrono::steady_clock::now() - start);
+  result.batch_rows = 1;
+  pending.promise.set_value(std::move(result));
+}
+
 void BatchScheduler::run_batch(std::vector<Pending>& batch) {
   const auto start = std::chrono::steady_clock::now();
+  if (kind_of(batch.front().request).first == "score") {
+    try {
+      run_scoring(batch.front());
+    } catch (...) {
+      batch.front().promise.set_exception(std::current_exception());
+    }
+    batch_prompts_.clear();
+    return;
+  }
   std::vector<TaskExample> rows;
   batch_prompts_.clear();
   for (const auto& pending : batch) {

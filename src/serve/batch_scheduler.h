@@ -38,6 +38,9 @@ struct ServeRequest {
   TaskExample row;                             // the parsed input (its reference is not used)
   std::shared_ptr<const ServedPrompt> prompt;  // null: the bare model
   int64_t beam_size = 0;                       // 0: the server's; ignored where answers are scored
+  // Non-empty: score these targets (bos ... eos each) after the row's image and source, instead of
+  // predicting the task's answer. Such a request runs alone: its targets are the pass's rows.
+  std::vector<std::vector<int64_t>> targets;
 };
 
 struct ServeResult {
@@ -46,6 +49,7 @@ struct ServeResult {
   double compute_ms = 0.0;  // the batch's model time
   int64_t batch_rows = 0;   // requests answered by the same pass
   int64_t beam_size = 0;    // the beam it was answered with; 0 where all candidates were scored
+  std::vector<double> target_logprobs;  // scoring requests: per target, the sum of its token log-probs
 };
 
 struct SchedulerStats {
@@ -81,7 +85,10 @@ class BatchScheduler {
   void run_batch(std::vector<Pending>& batch);
   // Requests batch together when they share a task and a beam size.
   using BatchKind = std::pair<std::string, int64_t>;
-  static BatchKind kind_of(const ServeRequest& request) { return {request.task, request.beam_size}; }
+  static BatchKind kind_of(const ServeRequest& request) {
+    return {request.targets.empty() ? request.task : "score", request.beam_size};
+  }
+  void run_scoring(Pending& request);
   TaskPredictor& predictor_for(const BatchKind& kind);  // worker only
 
   OfaModel model_;

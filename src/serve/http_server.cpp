@@ -67,6 +67,7 @@ nlohmann::json form_body(const httplib::Request& request) {
 const std::map<std::string, std::string>& endpoint_tasks() {
   static const std::map<std::string, std::string> tasks = {{"caption", "caption"},
                                                             {"generate", "caption"},  // with the caller's instruction
+                                                            {"score", "caption"},     // likewise, scoring targets
                                                             {"vqa", "vqa"},
                                                             {"ground", "refcoco"},
                                                             {"entail", "snli_ve"}};
@@ -185,8 +186,8 @@ void HttpServer::route() {
   server.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
     std::string endpoint = "other";
     for (const char* known :
-         {"/healthz", "/metrics", "/playground", "/v1/caption", "/v1/generate", "/v1/vqa", "/v1/ground", "/v1/entail",
-          "/v1/tasks"}) {
+         {"/healthz", "/metrics", "/playground", "/v1/caption", "/v1/generate", "/v1/score", "/v1/vqa", "/v1/ground",
+          "/v1/entail", "/v1/tasks"}) {
       if (request.path == known) endpoint = known;
     }
     if (request.path.rfind("/admin/", 0) == 0) endpoint = "/admin";
@@ -204,8 +205,8 @@ void HttpServer::route() {
     *options_.access_log << line.dump() << "\n" << std::flush;
   });
 
-  server.Post(R"(/v1/(caption|generate|vqa|ground|entail))", [=](const httplib::Request& request,
-                                                                  httplib::Response& response) {
+  server.Post(R"(/v1/(caption|generate|score|vqa|ground|entail))", [=](const httplib::Request& request,
+                                                                        httplib::Response& response) {
     const auto begin = std::chrono::steady_clock::now();
     const std::string tenant = tenant_of(request, response);
     if (tenant.empty()) return;
@@ -214,9 +215,10 @@ void HttpServer::route() {
     auto task = tasks_.find(task_name);
     OFAPT_CHECK(task != tasks_.end(), ErrorKind::kNotFound, "this server does not serve ", endpoint);
     const auto body = request.is_multipart_form_data() ? form_body(request) : json_body(request);
-    OFAPT_CHECK((endpoint == "generate") == body.contains("instruction"), ErrorKind::kInput,
-                endpoint == "generate" ? "/v1/generate needs \"instruction\": the text to generate from"
-                                       : "\"instruction\" belongs to /v1/generate");
+    const bool instructed = endpoint == "generate" || endpoint == "score";
+    OFAPT_CHECK(instructed == body.contains("instruction"), ErrorKind::kInput,
+                instructed ? "/v1/" + endpoint + " needs \"instruction\": the model's source text"
+                           : "\"instruction\" belongs to /v1/generate and /v1/score");
     ServeRequest serve_request;
     serve_request.task = task_name;
     serve_request.beam_size = request_beam(body, scheduler_.options().prediction.beam_size, options_.limits);
@@ -229,13 +231,19 @@ void HttpServer::route() {
       tuned = describe(served);
     }
     serve_request.row = request_row(*task->second, body, std::to_string(next_id_++), options_.limits);
+    if (endpoint == "score") serve_request.targets = request_targets(*task->second, body, options_.limits);
     auto future = scheduler_.submit(std::move(serve_request));
     const auto timeout = std::chrono::duration<double>(options_.request_timeout_s);
     OFAPT_CHECK(future.wait_for(timeout) == std::future_status::ready, ErrorKind::kUnavailable,
                 "no answer within the server's timeout of ", options_.request_timeout_s, " s");
     const ServeResult result = future.get();
     nlohmann::json out = {{"task", endpoint}, {"tuned_task", tuned}};
-    if (task_name == "refcoco") {
+    if (endpoint == "score") {
+      out["scores"] = nlohmann::json::array();
+      for (size_t i = 0; i < result.target_logprobs.size(); ++i) {
+        out["scores"].push_back({{"target", body["targets"][i]}, {"logprob", result.target_logprobs[i]}});
+      }
+    } else if (task_name == "refcoco") {
       const Box& box = result.prediction.box;
       out["box"] = result.prediction.valid_box ? nlohmann::json{box.x0, box.y0, box.x1, box.y1} : nlohmann::json();
     } else {

@@ -9,6 +9,8 @@
 //        or the same fields as multipart/form-data, "image" as a file part
 //   POST /v1/generate                          {"image", "instruction", "tuned_task"?, "beam"?} -> {"text", ...}:
 //                                              beam search from any instruction (the caption path)
+//   POST /v1/score                             {"image", "instruction", "targets": [text], "tuned_task"?}
+//                                              -> {"scores": [{"target", "logprob"}]}: teacher-forced
 //   GET  /v1/tasks                             the caller's tuned tasks
 //   PUT  /admin/tasks/<tenant>/<name>          {"adapter_config": {...}, "adapter_model": base64 safetensors}
 //   GET  /admin/tasks/<tenant>, DELETE /admin/tasks/<tenant>/<name>

@@ -63,6 +63,23 @@ TaskExample request_row(const Task& task, const nlohmann::json& body, const std:
   return task.parse(fields, "request " + id, /*training=*/false);
 }
 
+std::vector<std::vector<int64_t>> request_targets(const Task& task, const nlohmann::json& body,
+                                                  const RequestLimits& limits) {
+  OFAPT_CHECK(body.contains("targets") && body["targets"].is_array() && !body["targets"].empty(), ErrorKind::kInput,
+              "the request needs \"targets\": a non-empty array of the texts to score");
+  const auto& targets = body["targets"];
+  OFAPT_CHECK(static_cast<int64_t>(targets.size()) <= limits.max_targets, ErrorKind::kLimit, "the request has ",
+              targets.size(), " targets; the server's max targets is ", limits.max_targets);
+  std::vector<std::vector<int64_t>> out;
+  for (const auto& target : targets) {
+    OFAPT_CHECK(target.is_string() && !target.get<std::string>().empty(), ErrorKind::kInput,
+                "each target must be a non-empty string");
+    const std::string text = text_field({{"target", target}}, "target", true, limits);
+    out.push_back(with_bos_eos(encode_text(task.tokenizer(), " " + text, task.options().max_target_tokens)));
+  }
+  return out;
+}
+
 int64_t request_beam(const nlohmann::json& body, int64_t server_beam, const RequestLimits& limits) {
   if (!body.contains("beam") || body["beam"].is_null()) return server_beam;
   OFAPT_CHECK(body["beam"].is_number_integer() && body["beam"].get<int64_t>() >= 1, ErrorKind::kInput,

@@ -16,6 +16,7 @@ struct RequestLimits {
   int64_t max_text_chars = 1000;  // each text field
   int64_t max_image_side = 4096;  // pixels, as the image's header declares them (checked before decoding)
   int64_t max_beam = 10;          // a request's "beam"
+  int64_t max_targets = 64;       // texts one /v1/score request may score
 };
 
 // body: {"image": base64 JPEG/PNG, and per task "question" (vqa), "text" (refcoco),
@@ -24,6 +25,11 @@ struct RequestLimits {
 // field.
 TaskExample request_row(const Task& task, const nlohmann::json& body, const std::string& id,
                         const RequestLimits& limits);
+
+// The body's "targets" (1..max_targets non-empty strings) as the decoder sequences that score them,
+// bos + the text's BPE ids (at most the task's max_target_tokens) + eos.
+std::vector<std::vector<int64_t>> request_targets(const Task& task, const nlohmann::json& body,
+                                                  const RequestLimits& limits);
 
 // The body's optional "beam" (an integer in 1..max_beam), or `server_beam` when it has none.
 int64_t request_beam(const nlohmann::json& body, int64_t server_beam, const RequestLimits& limits);

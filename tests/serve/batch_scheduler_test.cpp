@@ -62,7 +62,7 @@ class BatchSchedulerTest : public ::testing::Test {
     TaskDataset data(task(name), join_path(world_->path(), name + "_val.tsv"), false);
     const std::shared_ptr<const ServedPrompt> per_row[4] = {prompts_[0], prompts_[1], nullptr, prompts_[2]};
     std::vector<ServeRequest> out;
-    for (int64_t r = 0; r < 4; ++r) out.push_back({name, data.get_with_reference(r), per_row[r]});
+    for (int64_t r = 0; r < 4; ++r) out.push_back({name, data.get_with_reference(r), per_row[r], 0, {}});
     return out;
   }
 
@@ -171,7 +171,7 @@ TEST_F(BatchSchedulerTest, AFullQueueRefusesAndShuttingDownFailsWhatIsQueued) {
       EXPECT_NE(std::string(e.what()).find("queue is full"), std::string::npos) << e.what();
     }
     try {
-      slow.submit({"vqa", waiting[0].row, nullptr});
+      slow.submit({"vqa", waiting[0].row, nullptr, 0, {}});
       FAIL() << "an unknown task was queued";
     } catch (const Error& e) {
       EXPECT_EQ(e.kind(), ErrorKind::kUsage);

@@ -7,11 +7,13 @@
 #include <httplib.h>
 
 #include <cstdio>
+#include <numeric>
 #include <thread>
 
 #include "checkpoint/model_files.h"
 #include "image/base64.h"
 #include "image/png_encode.h"
+#include "model/scoring.h"
 #include "test_paths.h"
 #include "tuning/make_method.h"
 #include "tuning/tuned_task_file.h"
@@ -204,7 +206,7 @@ TEST_F(HttpServerTest, AnswersTenantsWithTheirOwnPromptsAndRefusesBadRequestsWit
   EXPECT_GE(lines, 20);
 }
 
-TEST_F(HttpServerTest, TakesMultipartUploadsOwnBeamsAndAnyInstruction) {
+TEST_F(HttpServerTest, TakesMultipartUploadsOwnBeamsAnyInstructionAndTargetsToScore) {
   httplib::Client client("127.0.0.1", port_);
   client.set_read_timeout(120, 0);
   const httplib::Headers key = {{"Authorization", "Bearer bob-key"}};
@@ -243,6 +245,30 @@ TEST_F(HttpServerTest, TakesMultipartUploadsOwnBeamsAndAnyInstruction) {
   ASSERT_EQ(other->status, 200) << other->body;
   EXPECT_NE(json_of(other)["logprob"], json_of(generated)["logprob"]);
   EXPECT_EQ(call("POST", "/v1/generate", "bob-key", nlohmann::json{{"image", image_}}.dump())->status, 400);
+
+  // Scoring given texts: as the library scores them (the caption, which the model wrote, above a wrong one).
+  const std::string caption = json_of(server_beam)["caption"];
+  const TaskExample row = request_row(*tasks_["caption"], {{"image", image_}}, "expected", {});
+  const auto expected =
+      score_targets(model_, {{row.example.image, row.example.source, request_targets(*tasks_["caption"],
+                                                                                      {{"targets", {caption}}}, {})[0]}});
+  auto scored = call("POST", "/v1/score", "bob-key",
+                     nlohmann::json{{"image", image_},
+                                    {"instruction", "what does the image describe?"},
+                                    {"targets", {caption, "a purple elephant"}}}
+                         .dump());
+  ASSERT_EQ(scored->status, 200) << scored->body;
+  const auto scores = json_of(scored)["scores"];
+  ASSERT_EQ(scores.size(), 2u);
+  EXPECT_EQ(scores[0]["target"], caption);
+  EXPECT_NEAR(scores[0]["logprob"].get<double>(), std::accumulate(expected[0].begin(), expected[0].end(), 0.0), 1e-4);
+  EXPECT_LT(scores[1]["logprob"].get<double>(), scores[0]["logprob"].get<double>());
+  for (const auto& [targets, status] : std::vector<std::pair<nlohmann::json, int>>{
+           {nlohmann::json::array(), 400}, {{"ok", 3}, 400}, {std::vector<std::string>(65, "a"), 413}}) {
+    auto refused = call("POST", "/v1/score", "bob-key",
+                        nlohmann::json{{"image", image_}, {"instruction", "x"}, {"targets", targets}}.dump());
+    EXPECT_EQ(refused->status, status) << refused->body;
+  }
   EXPECT_EQ(call("POST", "/v1/caption", "bob-key", nlohmann::json{{"image", image_}, {"instruction", "x"}}.dump())->status,
             400);
 }
