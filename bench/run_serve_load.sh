@@ -11,7 +11,7 @@ bench=${1:-build}/bench/serve_load_bench
 out=bench/results/serve_load_cpu.jsonl
 : > $out.tmp
 for distinct in 1 8 64 0; do
-  record "$bench --task caption --registered 64 --distinct $distinct --clients 64 --max-batch 64 --requests 128 --beam 5" $out.tmp
+  record "$bench --task caption --registered 64 --distinct $distinct --clients 64 --max-batch 64 --requests 256 --beam 5" $out.tmp
 done
 for registered in 1 100 10000; do
   record "$bench --task caption --registered $registered --distinct 1 --clients 4 --max-batch 4 --requests 16 --beam 5" $out.tmp
