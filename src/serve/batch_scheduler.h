@@ -72,7 +72,6 @@ class BatchScheduler {
   // requests are waiting already. The future holds the result, or the Error that answering it raised.
   std::future<ServeResult> submit(ServeRequest request);
   SchedulerStats stats() const;
-  const BatchSchedulerOptions& options() const { return options_; }
 
  private:
   struct Pending {

@@ -185,10 +185,12 @@ void HttpServer::route() {
   // Every request: counted by endpoint and status, and one access-log line.
   server.set_logger([this](const httplib::Request& request, const httplib::Response& response) {
     std::string endpoint = "other";
-    for (const char* known :
-         {"/healthz", "/metrics", "/playground", "/v1/caption", "/v1/generate", "/v1/score", "/v1/vqa", "/v1/ground",
-          "/v1/entail", "/v1/tasks"}) {
+    for (const char* known : {"/healthz", "/metrics", "/playground", "/v1/tasks"}) {
       if (request.path == known) endpoint = known;
+    }
+    const std::string v1 = "/v1/";
+    if (request.path.rfind(v1, 0) == 0 && endpoint_tasks().count(request.path.substr(v1.size()))) {
+      endpoint = request.path;
     }
     if (request.path.rfind("/admin/", 0) == 0) endpoint = "/admin";
     metrics_.count_request(endpoint, response.status);
@@ -221,7 +223,7 @@ void HttpServer::route() {
                            : "\"instruction\" belongs to /v1/generate and /v1/score");
     ServeRequest serve_request;
     serve_request.task = task_name;
-    serve_request.beam_size = request_beam(body, scheduler_.options().prediction.beam_size, options_.limits);
+    serve_request.beam_size = request_beam(body, options_.limits);
     nlohmann::json tuned = nullptr;
     if (body.contains("tuned_task") && !body["tuned_task"].is_null()) {
       OFAPT_CHECK(body["tuned_task"].is_string(), ErrorKind::kInput, "\"tuned_task\" must be a string or null");

@@ -80,8 +80,8 @@ std::vector<std::vector<int64_t>> request_targets(const Task& task, const nlohma
   return out;
 }
 
-int64_t request_beam(const nlohmann::json& body, int64_t server_beam, const RequestLimits& limits) {
-  if (!body.contains("beam") || body["beam"].is_null()) return server_beam;
+int64_t request_beam(const nlohmann::json& body, const RequestLimits& limits) {
+  if (!body.contains("beam") || body["beam"].is_null()) return 0;
   OFAPT_CHECK(body["beam"].is_number_integer() && body["beam"].get<int64_t>() >= 1, ErrorKind::kInput,
               "field \"beam\" must be a positive integer");
   const int64_t beam = body["beam"].get<int64_t>();

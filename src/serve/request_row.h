@@ -31,7 +31,8 @@ TaskExample request_row(const Task& task, const nlohmann::json& body, const std:
 std::vector<std::vector<int64_t>> request_targets(const Task& task, const nlohmann::json& body,
                                                   const RequestLimits& limits);
 
-// The body's optional "beam" (an integer in 1..max_beam), or `server_beam` when it has none.
-int64_t request_beam(const nlohmann::json& body, int64_t server_beam, const RequestLimits& limits);
+// The body's optional "beam" (an integer in 1..max_beam), or 0 when it has none (the scheduler then
+// uses the server's beam).
+int64_t request_beam(const nlohmann::json& body, const RequestLimits& limits);
 
 }  // namespace ofapt
