@@ -7,6 +7,7 @@
 #include "data/seq2seq_tsv.h"
 #include "tasks/task_dataset.h"
 #include "train/task_validator.h"
+#include "dist/worker_launcher.h"
 #include "train/trainer.h"
 #include "tuning/make_method.h"
 #include "util/device.h"
@@ -26,9 +27,21 @@ struct TuneOptions {
   SequenceValidatorOptions validation;
   TaskCliOptions task;                 // --task: the paper's TSV layouts instead of the generic one
   TaskEvaluationOptions task_validation;
+  WorkerLaunchOptions launch;          // --nproc and the multi-machine options
 };
 
 int run(TuneOptions& options) {
+  if (!is_data_parallel_worker() && (options.launch.nproc > 1 || options.launch.nnodes > 1)) {
+    return launch_workers(options.launch);
+  }
+  DataParallelOptions data_parallel = data_parallel_options_from_environment();
+  if (options.trainer.device == "cuda" && data_parallel.world_size > 1) {
+    // One GPU per worker on each machine.
+    if (const char* local_rank = std::getenv("OFAPT_LOCAL_RANK")) options.trainer.device += std::string(":") + local_rank;
+  }
+  data_parallel.device = options.trainer.device;
+  options.trainer.data_parallel = DataParallelGroup::join(data_parallel);
+  const bool main_process = options.trainer.data_parallel->is_main();
   configure_cpu_threads();
   CheckpointReadOptions read_options;
   read_options.use_ema = options.use_ema;
@@ -64,7 +77,7 @@ int run(TuneOptions& options) {
 
   torch::manual_seed(options.trainer.seed);  // the method's initialisation
   auto method = attach_method(options.spec, model);
-  std::cerr << "tuning " << method->spec() << ": " << method->trainable_parameter_count() << " of "
+  if (main_process) std::cerr << "tuning " << method->spec() << ": " << method->trainable_parameter_count() << " of "
             << method->total_parameter_count() << " parameters train ("
             << 100.0 * method->trainable_parameter_count() / method->total_parameter_count() << "%)\n";
 
@@ -77,7 +90,9 @@ int run(TuneOptions& options) {
                                    {"image_size", options.tsv.image_size}};
   const TrainSummary summary =
       train_method(*method, *train, valid.get(), valid ? validator.get() : nullptr, options.trainer, run_info);
+  if (!main_process) return 0;
   std::cout << nlohmann::json{{"steps", summary.steps},
+                              {"processes", options.trainer.data_parallel->world_size()},
                               {"resumed_from", summary.resumed_from},
                               {"skipped_steps", summary.skipped_steps},
                               {"first_loss", summary.first_loss},
@@ -131,6 +146,20 @@ OFAPT_COMMAND("tune", "Train a prompt (or adapter, bitfit, lora, finetune) on a 
   app.add_option("--device", t.device, "cpu or cuda[:i]")->capture_default_str();
   app.add_flag_function("--fp32", [&t](int64_t) { t.bf16 = false; }, "No bf16 autocast on CUDA");
   app.add_flag("--quiet", t.quiet, "No progress lines");
+  auto& launch = options->launch;
+  app.add_option("--nproc", launch.nproc,
+                 "Data-parallel worker processes on this machine (c10d Gloo; NCCL on GPUs); each takes "
+                 "--update-freq micro-batches of every update (docs/distributed.md)")
+      ->capture_default_str();
+  app.add_option("--nnodes", launch.nnodes, "Machines in the run (each runs the same command)")->capture_default_str();
+  app.add_option("--node-rank", launch.node_rank, "This machine's index, 0 = the one at --master-addr")
+      ->capture_default_str();
+  app.add_option("--master-addr", launch.master_addr,
+                 "Rank 0's machine, where the workers meet (TCP); empty on one machine (a file store)");
+  app.add_option("--master-port", launch.master_port, "Rendezvous port at --master-addr")->capture_default_str();
+  app.add_option("--dist-timeout", launch.timeout_seconds,
+                 "Seconds a worker waits for the others before failing (covers rank 0's validation)")
+      ->capture_default_str();
   auto& v = options->validation;
   v.generation.beam_size = 5;
   app.add_option("--valid-metric", v.metric, "Generic TSV: exact_match or loss (tasks use their own metric)")

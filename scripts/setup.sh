@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config curl libtorch-dev libopenblas0-pthread
           libgtest-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libjpeg62-turbo-dev libpng-dev
-          libcpp-httplib-dev gnuplot-nox)
+          libcpp-httplib-dev gnuplot-nox libgloo-dev)
 # OFAPT_SETUP_FOR_TESTS=1 (scripts/test.sh): also what only the tests use; the serve playground page
 # is driven in headless Chromium.
 if [ "${OFAPT_SETUP_FOR_TESTS:-0}" = 1 ]; then packages+=(chromium); fi

@@ -19,6 +19,7 @@
 #include "util/file.h"
 #include "util/jsonl_log.h"
 #include "util/progress.h"
+#include "util/random.h"
 #include "util/torch_compat.h"
 
 namespace ofapt {
@@ -57,6 +58,15 @@ class EpochBatches {
   std::vector<int64_t> order_;
 };
 
+// In a data-parallel run every rank above 0 draws its own dropout masks. Its generator restarts from
+// (seed, rank, step) at the start and at every checkpoint, so a resumed run goes on exactly as an
+// uninterrupted one although only rank 0's generator is saved. Rank 0 keeps the one-process stream.
+void reseed_worker_generator(uint64_t seed, int rank, int64_t step) {
+  if (rank == 0) return;
+  SplitMix64 mix(seed ^ (static_cast<uint64_t>(rank) << 40) ^ static_cast<uint64_t>(step));
+  torch::manual_seed(mix.next() >> 1);
+}
+
 }  // namespace
 
 TrainSummary train_method(TuningMethod& method, const Dataset& train, const Dataset* valid, Validator* validator,
@@ -65,7 +75,9 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
   OFAPT_CHECK(options.batch_size > 0 && options.update_freq > 0, ErrorKind::kUsage,
               "batch size and update frequency must be positive");
   OFAPT_CHECK(train.size() > 0, ErrorKind::kInput, train.name(), ": no training examples");
-  make_directories(options.output_dir);
+  DataParallelGroup one_process;
+  DataParallelGroup& group = options.data_parallel ? *options.data_parallel : one_process;
+  if (group.is_main()) make_directories(options.output_dir);
   const torch::Device device = parse_device(options.device, "training device");
   OfaModel& model = method.model();
   const OfaConfig& config = model->config();
@@ -73,8 +85,14 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
   // The base model's identity, taken before any tensor changes (BitFit and finetuning train in place).
   const ModelFingerprint base = fingerprint_model(model);
 
+  const int rank = group.rank();
+  const int64_t world_size = group.world_size();
+  const bool quiet = options.quiet || !group.is_main();
+
+  // An update takes update_freq micro-batches on every process: update_freq x world_size in all.
   EpochBatches batches(train, options.batch_size, options.seed);
-  const int64_t updates_per_epoch = std::max<int64_t>(1, batches.per_epoch() / options.update_freq);
+  const int64_t micro_per_update = options.update_freq * world_size;
+  const int64_t updates_per_epoch = std::max<int64_t>(1, batches.per_epoch() / micro_per_update);
   const int64_t total_updates = options.max_steps > 0 ? options.max_steps : options.max_epochs * updates_per_epoch;
   PolynomialDecaySchedule schedule;
   schedule.peak = options.learning_rate > 0 ? options.learning_rate : default_learning_rate(method.method());
@@ -92,23 +110,55 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
                                              .weight_decay(options.weight_decay));
 
   // What a checkpoint must agree on to be continued.
-  const nlohmann::json identity = {{"spec", method.spec()},          {"seed", options.seed},
+  nlohmann::json identity = {{"spec", method.spec()},          {"seed", options.seed},
                                    {"batch_size", options.batch_size}, {"update_freq", options.update_freq},
                                    {"train_examples", train.size()},   {"total_updates", total_updates},
                                    {"base_model", base.to_json()}};
-  JsonlLog log(join_path(options.output_dir, "train_log.jsonl"));
+  if (group.distributed()) identity["world_size"] = world_size;
+  auto log_file = group.is_main() ? std::make_unique<JsonlLog>(join_path(options.output_dir, "train_log.jsonl"))
+                                  : std::make_unique<JsonlLog>();
+  JsonlLog& log = *log_file;
   TrainerPosition position;
   TrainSummary summary;
   const std::string checkpoint_path = join_path(options.output_dir, kCheckpointFile);
-  if (file_exists(checkpoint_path)) {
-    TrainingCheckpoint checkpoint = read_training_checkpoint(checkpoint_path);
-    OFAPT_CHECK(checkpoint.identity == identity, ErrorKind::kUsage, checkpoint_path,
-                ": holds a run with other settings (", checkpoint.identity.dump(), "; this run: ", identity.dump(),
-                "). Use another output directory, or delete the checkpoint to start over.");
-    apply_tensors(trained_map, checkpoint.trained, checkpoint_path);
-    load_optimizer(optimizer, checkpoint.optimizer_bytes, checkpoint_path);
-    restore_rng(checkpoint);
-    position = checkpoint.position;
+  // Rank 0 reads the checkpoint; the other ranks receive its state from rank 0, so they need no
+  // access to the output directory (another machine's disk).
+  bool resumed = false;
+  std::string optimizer_bytes;
+  nlohmann::json start = {{"resumed", false}};
+  if (group.is_main()) {
+    try {
+      if (file_exists(checkpoint_path)) {
+        TrainingCheckpoint checkpoint = read_training_checkpoint(checkpoint_path);
+        OFAPT_CHECK(checkpoint.identity == identity, ErrorKind::kUsage, checkpoint_path,
+                    ": holds a run with other settings (", checkpoint.identity.dump(), "; this run: ",
+                    identity.dump(), "). Use another output directory, or delete the checkpoint to start over.");
+        apply_tensors(trained_map, checkpoint.trained, checkpoint_path);
+        load_optimizer(optimizer, checkpoint.optimizer_bytes, checkpoint_path);
+        restore_rng(checkpoint);
+        position = checkpoint.position;
+        optimizer_bytes = std::move(checkpoint.optimizer_bytes);
+        resumed = true;
+        start = {{"resumed", true}, {"position", position.to_json()}};
+      }
+    } catch (const Error& e) {
+      // The other ranks stop with rank 0's reason instead of waiting for it.
+      if (group.distributed()) group.broadcast_bytes(nlohmann::json{{"error", e.what()}}.dump());
+      throw;
+    }
+  }
+  if (group.distributed()) {
+    start = nlohmann::json::parse(group.broadcast_bytes(start.dump()));
+    OFAPT_CHECK(!start.contains("error"), ErrorKind::kUsage, "rank 0 could not start: ",
+                start.value("error", std::string()));
+    resumed = start["resumed"].get<bool>();
+    optimizer_bytes = group.broadcast_bytes(optimizer_bytes);
+    if (!group.is_main() && resumed) {
+      position = TrainerPosition::from_json(start["position"]);
+      load_optimizer(optimizer, optimizer_bytes, "rank 0's optimizer state");
+    }
+  }
+  if (resumed) {
     summary.resumed_from = position.step;
   } else {
     torch::manual_seed(options.seed);
@@ -122,6 +172,8 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
       method.initialize_from_data(first.input, first.prev_output);
     }
   }
+  group.broadcast(trained);  // every process starts from rank 0's tensors
+  reseed_worker_generator(options.seed, rank, position.step);
 
   log.write({{"event", "start"},
              {"spec", method.spec()},
@@ -136,6 +188,8 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
              {"run", run_info}});
 
   auto save_checkpoint = [&] {
+    reseed_worker_generator(options.seed, rank, position.step);
+    if (!group.is_main()) return;
     TrainingCheckpoint checkpoint;
     checkpoint.position = position;
     checkpoint.identity = identity;
@@ -150,8 +204,9 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
     if (run_info.is_object()) info.update(run_info);
     return info;
   };
+  // Rank 0 validates alone; the others wait for it in the next update's first collective.
   auto run_validation = [&] {
-    if (valid == nullptr || validator == nullptr) return;
+    if (valid == nullptr || validator == nullptr || !group.is_main()) return;
     method.set_training(false);
     const auto started = std::chrono::steady_clock::now();
     const ValidationResult result = validator->validate(method, *valid, device);
@@ -164,7 +219,7 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
                {"best", best},
                {"details", result.details},
                {"seconds", seconds}});
-    if (!options.quiet) {
+    if (!quiet) {
       std::fprintf(stderr, "\nvalid step %lld  %s %.4f%s\n", static_cast<long long>(position.step),
                    result.metric.c_str(), result.value, best ? "  (best)" : "");
     }
@@ -187,22 +242,24 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
   const CollateOptions collate_options{config.pad_token_id, config.bos_token_id, config.vocab_size, 0};
   const bool autocast = device.is_cuda() && options.bf16;
 
-  // The loader prepares micro-batches ahead of the model, walking its own copy of the data position.
+  // The loader prepares this process's micro-batches ahead of the model, walking its own copy of the
+  // data position: of every update's micro-batches, process r takes those at r, r + N, r + 2N, ...
   BatchLoaderOptions loader_options;
   loader_options.collate = collate_options;
   loader_options.skip_bad_rows = options.skip_bad_rows;
   loader_options.decode_threads = options.loader_threads;
   BatchLoader loader(train, loader_options);
   int64_t ahead_epoch = position.epoch, ahead_batch = position.batch_in_epoch;
-  int64_t to_schedule = (total_updates - position.step) * options.update_freq;
+  int64_t ahead_micro = position.step * micro_per_update;  // micro-batches of the run walked so far
+  const int64_t run_micro = total_updates * micro_per_update;
   auto top_up_loader = [&] {
-    while (loader.pending() < std::max<int64_t>(1, options.prefetch_batches) && to_schedule > 0) {
+    while (loader.pending() < std::max<int64_t>(1, options.prefetch_batches) && ahead_micro < run_micro) {
       if (ahead_batch >= batches.per_epoch()) {
         ++ahead_epoch;
         ahead_batch = 0;
       }
-      loader.schedule(batches.indices(ahead_epoch, ahead_batch++));
-      --to_schedule;
+      const std::vector<int64_t> indices = batches.indices(ahead_epoch, ahead_batch++);
+      if (ahead_micro++ % world_size == rank) loader.schedule(indices);
     }
   };
 
@@ -215,20 +272,26 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
   auto window_started = run_started;
 
   while (position.step < total_updates) {
-    // One update: update_freq micro-batches, their loss normalised by the tokens of all of them.
+    // One update: micro_per_update micro-batches, their loss normalised by the tokens of all of them.
     std::vector<Batch> micro;
     int64_t update_tokens = 0;
-    for (int64_t m = 0; m < options.update_freq; ++m) {
+    for (int64_t m = 0; m < micro_per_update; ++m) {
       if (position.batch_in_epoch >= batches.per_epoch()) {
         ++position.epoch;
         position.batch_in_epoch = 0;
       }
       ++position.batch_in_epoch;
+      if (m % world_size != rank) continue;  // another process's
       top_up_loader();
       Batch batch = loader.next();
       if (batch.size() == 0) continue;  // every row of it was malformed and skipped
       update_tokens += batch.ntokens;
       micro.push_back(std::move(batch));
+    }
+    if (group.distributed()) {
+      auto tokens = torch::tensor({update_tokens}, torch::kInt64);
+      group.sum({tokens});
+      update_tokens = tokens.item<int64_t>();
     }
     const double lr = schedule.at(position.step) * position.lr_scale;
     tc::set_learning_rate(optimizer, lr);
@@ -253,6 +316,27 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
       update_loss += sums.loss.item<double>();
       update_nll += sums.nll.item<double>();
       update_samples += batch.size();
+    }
+    if (group.distributed()) {
+      // Only the tuned tensors' gradients travel (one buffer), with the loss sums and which tensors
+      // got a gradient anywhere; then every process clips and steps alike.
+      std::vector<double> counts = {update_loss, update_nll, static_cast<double>(update_samples)};
+      std::vector<torch::Tensor> gradients;
+      for (auto& tensor : trained) {
+        counts.push_back(tensor.grad().defined() ? 1.0 : 0.0);
+        if (!tensor.grad().defined()) tensor.mutable_grad() = torch::zeros_like(tensor);
+        gradients.push_back(tensor.grad());
+      }
+      auto count_tensor = torch::tensor(counts, torch::kFloat64);
+      gradients.push_back(count_tensor);
+      group.sum(gradients);
+      const auto summed = count_tensor.accessor<double, 1>();
+      update_loss = summed[0];
+      update_nll = summed[1];
+      update_samples = static_cast<int64_t>(summed[2]);
+      for (size_t i = 0; i < trained.size(); ++i) {
+        if (summed[3 + i] == 0.0) trained[i].mutable_grad().reset();  // as in one process: no gradient at all
+      }
     }
 
     double grad_norm = 0.0;
@@ -311,7 +395,7 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
                  {"samples_per_second", now_seconds > 0 ? window_samples / now_seconds : 0.0},
                  {"tokens", window_tokens},
                  {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - run_started).count()}});
-      if (!options.quiet) {
+      if (!quiet) {
         progress.update(position.step,
                         {{"epoch", std::to_string(position.epoch)},
                          {"loss", format_number(loss, "%.4f")},
@@ -329,9 +413,9 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
       save_checkpoint();
     }
   }
-  if (!options.quiet) progress.finish();
+  if (!quiet) progress.finish();
   run_validation();
-  save_tuned_task(method, base, join_path(options.output_dir, "final"), tuned_info("final"));
+  if (group.is_main()) save_tuned_task(method, base, join_path(options.output_dir, "final"), tuned_info("final"));
   save_checkpoint();
   method.set_training(false);
 

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "data/dataset.h"
+#include "dist/data_parallel_group.h"
 #include "train/validator.h"
 #include "tuning/tuning_method.h"
 
@@ -48,6 +49,11 @@ struct TrainerOptions {
   std::string device = "cpu";          // "cpu" or "cuda[:i]"
   bool bf16 = true;                    // bf16 autocast on CUDA (CPU always trains in fp32)
   bool quiet = false;                  // no progress lines
+  // Data-parallel training (dist/data_parallel_group.h): this process's place among the run's
+  // processes; null = one process. Each update's update_freq x world_size micro-batches are dealt
+  // to the processes in turn, so N processes follow the loss curve of one process with update_freq
+  // x N. Rank 0 alone reads and writes the output directory (log, checkpoints, validation, best/).
+  std::shared_ptr<DataParallelGroup> data_parallel;
   // Called after each micro-batch's backward with the trained tensors (tests inject non-finite
   // gradients with it). Empty: none.
   std::function<void(int64_t step, std::vector<torch::Tensor>& trained)> after_backward;

@@ -17,6 +17,7 @@ std::string join(const std::vector<std::string>& items, const std::string& separ
 // Every non-overlapping occurrence of `from` (left to right) replaced by `to`, as Python's str.replace.
 std::string replace_all(const std::string& text, const std::string& from, const std::string& to);
 
+bool starts_with(const std::string& text, const std::string& prefix);
 bool ends_with(const std::string& text, const std::string& suffix);
 
 // A tensor shape as error messages print it: "[2, 3]".
