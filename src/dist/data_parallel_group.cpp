@@ -153,6 +153,10 @@ std::shared_ptr<DataParallelGroup> DataParallelGroup::join(const DataParallelOpt
         gloo_options);
   } catch (const Error&) {
     throw;
+  } catch (const c10::Error& e) {
+    throw Error(ErrorKind::kIo, str("rank ", options.rank, " of ", options.world_size, " could not join rendezvous ",
+                                    rendezvous, ": ", e.what_without_backtrace(), " (the other processes did not all ",
+                                    "arrive within ", options.timeout.count(), " s)"));
   } catch (const std::exception& e) {
     throw Error(ErrorKind::kIo, str("rank ", options.rank, " of ", options.world_size, " could not join rendezvous ",
                                     rendezvous, ": ", e.what()));
