@@ -18,6 +18,7 @@
 #include "image/synthetic.h"
 #include "cli/run_ofapt.h"
 #include "dist/data_parallel_group.h"
+#include "free_port.h"
 #include "test_paths.h"
 #include "util/file.h"
 #include "util/jsonl_log.h"
@@ -211,6 +212,32 @@ TEST_F(DataParallelTuneCli, KilledTwoProcessRunResumesOnTheSameLossCurve) {
   for (const auto& [step, loss] : expected) EXPECT_EQ(actual.at(step), loss) << "step " << step;
   EXPECT_EQ(read_file(dir_ + "/whole/final/adapter_model.safetensors"),
             read_file(killed + "/final/adapter_model.safetensors"));
+}
+
+// Two "machines" (two launchers, one worker each) meeting over TCP at rank 0's address, as a
+// multi-machine run does: the same curve as one process accumulating both micro-batches.
+TEST_F(DataParallelTuneCli, TwoLaunchersMeetOverTcpLikeTwoMachines) {
+  auto arguments = [&](const std::string& output) {
+    return tune_arguments(output, 8, "prompt:length=4,dropout=0");
+  };
+  auto one = run_ofapt(arguments(dir_ + "/one") + " --update-freq 2");
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  const std::string port = std::to_string(testing::free_loopback_port());
+  const std::string machines = " --nnodes 2 --master-addr 127.0.0.1 --master-port " + port + " --dist-timeout 60";
+  // Each machine has its own output directory; only rank 0's gets the log and the prompts. Both
+  // "machines" share this one's cores: one thread each, or their OpenMP pools spin against each other.
+  ::setenv("OFAPT_THREADS", "1", 1);
+  const pid_t second = start_ofapt_group(arguments(dir_ + "/node1") + machines + " --node-rank 1");
+  auto first = run_ofapt(arguments(dir_ + "/node0") + machines + " --node-rank 0");
+  ::unsetenv("OFAPT_THREADS");
+  int status = 0;
+  ::waitpid(second, &status, 0);
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_EQ(losses_by_step(dir_ + "/node0/train_log.jsonl"), losses_by_step(dir_ + "/one/train_log.jsonl"));
+  EXPECT_EQ(read_file(dir_ + "/one/final/adapter_model.safetensors"),
+            read_file(dir_ + "/node0/final/adapter_model.safetensors"));
+  EXPECT_FALSE(file_exists(dir_ + "/node1/train_log.jsonl"));
 }
 
 // A worker that dies takes the run down with a status, instead of leaving rank 0 waiting for it.

@@ -2,15 +2,12 @@
 // TCPStore on loopback, as separate processes do (tests/cli covers `ofapt tune --nproc`).
 #include <gtest/gtest.h>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <functional>
 #include <thread>
 
 #include "dist/data_parallel_group.h"
+#include "free_port.h"
 #include "test_paths.h"
 #include "util/error.h"
 
@@ -47,18 +44,6 @@ void on_every_rank(int world_size, const std::string& rendezvous,
   for (int rank = 0; rank < world_size; ++rank) EXPECT_EQ(failures[rank], "") << "rank " << rank;
 }
 
-int free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t length = sizeof(address);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
 class DataParallelGroupTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -93,7 +78,7 @@ TEST_F(DataParallelGroupTest, BroadcastsRankZerosTensorsAndBytes) {
 }
 
 TEST_F(DataParallelGroupTest, MeetsOverTcpOnLoopback) {
-  const std::string rendezvous = "tcp://127.0.0.1:" + std::to_string(free_loopback_port());
+  const std::string rendezvous = "tcp://127.0.0.1:" + std::to_string(testing::free_loopback_port());
   on_every_rank(2, rendezvous, [](DataParallelGroup& group) {
     auto value = torch::tensor({static_cast<float>(group.rank() + 1)});
     group.sum({value});
