@@ -7,6 +7,7 @@
 
 #include "checkpoint/apply_state.h"
 #include "data/batch_loader.h"
+#include "train/gradient_clipping.h"
 #include "train/image_feature_cache.h"
 #include "train/label_smoothed_loss.h"
 #include "train/lr_schedule.h"
@@ -296,7 +297,9 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
     const double lr = schedule.at(position.step) * position.lr_scale;
     tc::set_learning_rate(optimizer, lr);
     optimizer.zero_grad();
-    double update_loss = 0.0, update_nll = 0.0;
+    // The loss sums stay on the device until the one read of the update, after clipping.
+    torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions(torch::kFloat64).device(device));
+    torch::Tensor nll_sum = torch::zeros_like(loss_sum);
     int64_t update_samples = 0;
     for (const Batch& host_batch : micro) {
       Batch batch = host_batch.to(device);
@@ -313,42 +316,40 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
       }
       (sums.loss / static_cast<double>(std::max<int64_t>(1, update_tokens))).backward();
       if (options.after_backward) options.after_backward(position.step, trained);
-      update_loss += sums.loss.item<double>();
-      update_nll += sums.nll.item<double>();
+      loss_sum += sums.loss.detach().to(torch::kFloat64);
+      nll_sum += sums.nll.detach().to(torch::kFloat64);
       update_samples += batch.size();
     }
     if (group.distributed()) {
       // Only the tuned tensors' gradients travel (one buffer), with the loss sums and which tensors
       // got a gradient anywhere; then every process clips and steps alike.
-      std::vector<double> counts = {update_loss, update_nll, static_cast<double>(update_samples)};
+      std::vector<torch::Tensor> counts = {loss_sum.cpu(), nll_sum.cpu(), torch::tensor(static_cast<double>(update_samples), torch::kFloat64)};
       std::vector<torch::Tensor> gradients;
       for (auto& tensor : trained) {
-        counts.push_back(tensor.grad().defined() ? 1.0 : 0.0);
+        counts.push_back(torch::tensor(tensor.grad().defined() ? 1.0 : 0.0, torch::kFloat64));
         if (!tensor.grad().defined()) tensor.mutable_grad() = torch::zeros_like(tensor);
         gradients.push_back(tensor.grad());
       }
-      auto count_tensor = torch::tensor(counts, torch::kFloat64);
+      auto count_tensor = torch::stack(counts);
       gradients.push_back(count_tensor);
       group.sum(gradients);
       const auto summed = count_tensor.accessor<double, 1>();
-      update_loss = summed[0];
-      update_nll = summed[1];
+      loss_sum.fill_(summed[0]);
+      nll_sum.fill_(summed[1]);
       update_samples = static_cast<int64_t>(summed[2]);
       for (size_t i = 0; i < trained.size(); ++i) {
         if (summed[3 + i] == 0.0) trained[i].mutable_grad().reset();  // as in one process: no gradient at all
       }
     }
 
-    double grad_norm = 0.0;
-    {
-      // The gradient norm over every trained tensor; it is non-finite when any gradient is.
-      std::vector<torch::Tensor> with_grad;
-      for (auto& tensor : trained) {
-        if (tensor.grad().defined()) with_grad.push_back(tensor);
-      }
-      const double max_norm = options.clip_norm > 0 ? options.clip_norm : std::numeric_limits<double>::infinity();
-      grad_norm = with_grad.empty() ? 0.0 : torch::nn::utils::clip_grad_norm_(with_grad, max_norm);
-    }
+    // The one host synchronisation of the update: loss sums and the gradient norm (non-finite when
+    // any gradient is), read together after clipping.
+    const double max_norm = options.clip_norm > 0 ? options.clip_norm : std::numeric_limits<double>::infinity();
+    const torch::Tensor norm = clip_gradients(trained, max_norm).to(device, torch::kFloat64);
+    const torch::Tensor read = torch::stack({loss_sum, nll_sum, norm}).cpu();
+    const double update_loss = read[0].item<double>();
+    const double update_nll = read[1].item<double>();
+    const double grad_norm = read[2].item<double>();
     const bool finite = std::isfinite(update_loss) && std::isfinite(grad_norm);
     if (finite) {
       optimizer.step();
