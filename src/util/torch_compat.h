@@ -8,6 +8,10 @@
 
 #include <tuple>
 
+#if OFAPT_WITH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
+
 #define OFAPT_TORCH_AT_LEAST(major, minor) \
   (TORCH_VERSION_MAJOR > (major) || (TORCH_VERSION_MAJOR == (major) && TORCH_VERSION_MINOR >= (minor)))
 
@@ -80,6 +84,27 @@ inline AutocastGuard::~AutocastGuard() {
 
 inline void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
   for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+}
+
+// Peak bytes held by tensors on a CUDA device since the last reset (the caching allocator's
+// "allocated_bytes" aggregate peak; its DeviceStats moved between headers in 2.x, hence `auto` and
+// index 0 = StatType::AGGREGATE). 0 in a build without CUDA.
+inline int64_t cuda_peak_allocated_bytes(const torch::Device& device) {
+#if OFAPT_WITH_CUDA
+  const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.has_index() ? device.index() : 0);
+  return stats.allocated_bytes[0].peak;
+#else
+  (void)device;
+  return 0;
+#endif
+}
+
+inline void reset_cuda_peak_memory(const torch::Device& device) {
+#if OFAPT_WITH_CUDA
+  c10::cuda::CUDACachingAllocator::resetPeakStats(device.has_index() ? device.index() : 0);
+#else
+  (void)device;
+#endif
 }
 
 }  // namespace ofapt::tc
