@@ -2,7 +2,8 @@
 # Run THERE, on the GPU machine (device tool; after scripts/gpu_prepare.sh here, carrying .gpu-deps
 # and .deps): builds ofapt against the LibTorch inside the machine's PyTorch 2.x wheel, with CUDA,
 # runs the tests labelled gpu (and unit, model), and records the GPU benchmarks. Results go to $OUT
-# (or bench/results when $OUT is unset): gpu_check.log, train_step_gpu.jsonl.
+# (or bench/results when $OUT is unset): gpu_check.log, train_step_gpu.jsonl (ofapt's train step and
+# generation), reference_gpu.jsonl (the same shapes in eager PyTorch).
 #   device run: bash scripts/gpu_check.sh        (about 5-8 minutes; timeout_s 600)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -50,5 +51,17 @@ for method in "prompt:length=64" "prompt:length=64,reparam=mlp" "adapter:dim=100
   cache=--cache; [[ $method == finetune ]] && cache=--no-cache
   record "build-cuda/bench/train_step_bench --preset base --device cuda --method $method --batch 32 --image-size 480 --source-len 20 --target-len 10 --steps 20 --warmup 4 $cache" $bench
 done
+for length in 0 64; do
+  method=""; [[ $length -gt 0 ]] && method="--method prompt:length=$length"
+  record "build-cuda/bench/generate_bench --preset base --device cuda --batch 16 --image-size 480 --beam 5 --max-len 16 $method" $bench
+done
 cat $bench
+
+step "PyTorch reference (bench/reference/ofa_reference_bench.py, the same shapes)"
+reference=$out/reference_gpu.jsonl
+: > $reference
+for run in "--method prompt --length 64 --batch 32" "--method finetune --batch 32" "--generate --length 0 --batch 16" "--generate --length 64 --batch 16"; do
+  record "python3 bench/reference/ofa_reference_bench.py $run" $reference
+done
+cat $reference
 step "done"

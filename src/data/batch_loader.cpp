@@ -95,7 +95,8 @@ Batch BatchLoader::next() {
     kept_indices.push_back(batch->indices[r]);
   }
   if (kept.empty()) return Batch{};
-  return collate(kept, kept_indices, options_.collate);
+  Batch collated = collate(kept, kept_indices, options_.collate);
+  return options_.pin_memory ? collated.pinned() : collated;
 }
 
 int64_t BatchLoader::skipped_rows() const {

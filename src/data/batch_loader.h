@@ -21,6 +21,7 @@ struct BatchLoaderOptions {
   CollateOptions collate;
   bool skip_bad_rows = false;  // false: a malformed row stops the run; true: it is dropped and counted
   int64_t decode_threads = 2;  // worker threads building rows (they live as long as the loader)
+  bool pin_memory = false;     // batches come back in page-locked memory (training on a GPU)
 };
 
 class BatchLoader {

@@ -5,20 +5,22 @@
 
 namespace ofapt {
 
-Batch Batch::to(const torch::Device& device) const {
+Batch Batch::with_each_tensor(const std::function<torch::Tensor(const torch::Tensor&)>& change) const {
   Batch out = *this;
-  auto move = [&](torch::Tensor& tensor) {
-    if (tensor.defined()) tensor = tensor.to(device, /*non_blocking=*/true);
-  };
-  move(out.input.tokens);
-  move(out.input.images);
-  move(out.input.image_present);
-  move(out.input.image_features);
-  move(out.prev_output);
-  move(out.target);
-  move(out.weights);
-  move(out.allowed_mask);
+  for (torch::Tensor* tensor : {&out.input.tokens, &out.input.images, &out.input.image_present,
+                                &out.input.image_features, &out.prev_output, &out.target, &out.weights,
+                                &out.allowed_mask}) {
+    if (tensor->defined()) *tensor = change(*tensor);
+  }
   return out;
+}
+
+Batch Batch::to(const torch::Device& device) const {
+  return with_each_tensor([&](const torch::Tensor& tensor) { return tensor.to(device, /*non_blocking=*/true); });
+}
+
+Batch Batch::pinned() const {
+  return with_each_tensor([](const torch::Tensor& tensor) { return tensor.pin_memory(); });
 }
 
 Batch collate(const std::vector<Example>& examples, const std::vector<int64_t>& indices,

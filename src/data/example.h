@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include <functional>
+
 #include <string>
 #include <vector>
 
@@ -33,7 +35,13 @@ struct Batch {
   int64_t ntokens = 0;            // target tokens that carry loss
 
   int64_t size() const { return static_cast<int64_t>(indices.size()); }
+  // A copy on `device`; host-to-GPU copies do not wait when the batch is pinned.
   Batch to(const torch::Device& device) const;
+  // A copy in page-locked host memory (needs CUDA), so the copy to the GPU runs asynchronously.
+  Batch pinned() const;
+
+ private:
+  Batch with_each_tensor(const std::function<torch::Tensor(const torch::Tensor&)>& change) const;
 };
 
 struct CollateOptions {

@@ -249,6 +249,7 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
   loader_options.collate = collate_options;
   loader_options.skip_bad_rows = options.skip_bad_rows;
   loader_options.decode_threads = options.loader_threads;
+  loader_options.pin_memory = device.is_cuda();
   BatchLoader loader(train, loader_options);
   int64_t ahead_epoch = position.epoch, ahead_batch = position.batch_in_epoch;
   int64_t ahead_micro = position.step * micro_per_update;  // micro-batches of the run walked so far
