@@ -20,4 +20,12 @@ struct ScoringExample {
 std::vector<std::vector<float>> score_targets(OfaModel& model, const std::vector<ScoringExample>& examples,
                                               const PromptKV& prompt = {});
 
+// Scores several targets after one input (image, or undefined, and source), encoding it once; the
+// prompt is that one row's (batch 1), shared by every target. Equal to score_targets on copies of the
+// input, at the cost of one encoder pass instead of one per target (serve's /v1/score).
+std::vector<std::vector<float>> score_targets_after(OfaModel& model, const torch::Tensor& image,
+                                                    const std::vector<int64_t>& source_ids,
+                                                    const std::vector<std::vector<int64_t>>& target_ids,
+                                                    const PromptKV& prompt = {});
+
 }  // namespace ofapt

@@ -144,13 +144,11 @@ void BatchScheduler::work() {
 void BatchScheduler::run_scoring(Pending& pending) {
   const auto start = std::chrono::steady_clock::now();
   const ServeRequest& request = pending.request;
-  std::vector<ScoringExample> rows;
-  for (const auto& target : request.targets) rows.push_back({request.row.example.image, request.row.example.source, target});
-  batch_prompts_.assign(rows.size(), request.prompt.get());
-  std::vector<int64_t> indices(rows.size());
-  std::iota(indices.begin(), indices.end(), 0);
+  // One encoder pass for the request; every target decodes after it.
+  batch_prompts_.assign(1, request.prompt.get());
   ServeResult result;
-  for (const auto& logprobs : score_targets(model_, rows, prompt_per_row_(indices))) {
+  for (const auto& logprobs : score_targets_after(model_, request.row.example.image, request.row.example.source,
+                                                  request.targets, prompt_per_row_({0}))) {
     result.target_logprobs.push_back(std::accumulate(logprobs.begin(), logprobs.end(), 0.0));
   }
   result.queue_ms = milliseconds(start - pending.submitted);

@@ -124,6 +124,35 @@ TEST(OfaModel, PaddingDoesNotChangeScores) {
   for (size_t i = 0; i < alone.size(); ++i) EXPECT_NEAR(alone[i], batched[i], 1e-4);
 }
 
+// Several targets after one input, encoded once with the row's prompt, score as the same input
+// copied per target does (serve's /v1/score).
+TEST(OfaModel, TargetsAfterOneInputEncodedOnceEqualCopies) {
+  auto model = testing::make_small_model();
+  const auto& config = model->config();
+  auto image = testing::make_input({{0, 1}}, 32, 6).images[0];
+  const std::vector<int64_t> source{0, 5, 6, 7, 2};
+  const std::vector<std::vector<int64_t>> targets{{0, 40, 41, 2}, {0, 50, 2}, {0, 60, 61, 62, 63, 2}};
+  torch::manual_seed(4);
+  PromptKV one_row, copies;  // heads 4, length 3, head dim 8
+  for (int64_t i = 0; i < config.encoder_layers + config.decoder_layers; ++i) {
+    auto key = torch::randn({1, 4, 3, 8}), value = torch::randn({1, 4, 3, 8});
+    auto& one = i < config.encoder_layers ? one_row.encoder : one_row.decoder;
+    auto& many = i < config.encoder_layers ? copies.encoder : copies.decoder;
+    one.push_back({key, value});
+    many.push_back({key.expand({3, 4, 3, 8}).contiguous(), value.expand({3, 4, 3, 8}).contiguous()});
+  }
+  std::vector<ScoringExample> copied;
+  for (const auto& target : targets) copied.push_back({image, source, target});
+  const auto expected = score_targets(model, copied, copies);
+  const auto actual = score_targets_after(model, image, source, targets, one_row);
+  ASSERT_EQ(actual.size(), targets.size());
+  for (size_t t = 0; t < targets.size(); ++t) {
+    ASSERT_EQ(actual[t].size(), targets[t].size() - 1);
+    for (size_t i = 0; i < actual[t].size(); ++i) EXPECT_NEAR(actual[t][i], expected[t][i], 1e-5) << t << "," << i;
+  }
+  EXPECT_THROW(score_targets_after(model, image, source, {{0}}), Error);  // nothing to score in it
+}
+
 TEST(OfaModel, PerRowPrefixesEqualRowsRunAlone) {
   auto model = testing::make_small_model();
   const auto& config = model->config();
