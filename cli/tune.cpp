@@ -99,6 +99,7 @@ int run(TuneOptions& options) {
                               {"last_loss", summary.last_loss},
                               {"best_step", summary.best_step},
                               {"best_metric", summary.best_metric},
+                              {"stopped_early", summary.stopped_early},
                               {"seconds", summary.seconds},
                               {"output", options.trainer.output_dir}}
                    .dump()
@@ -140,6 +141,9 @@ OFAPT_COMMAND("tune", "Train a prompt (or adapter, bitfit, lora, finetune) on a 
   app.add_option("--log-every", t.log_every)->capture_default_str();
   app.add_option("--valid-every", t.valid_every, "0 = validate at the end only")->capture_default_str();
   app.add_option("--save-every", t.save_every)->capture_default_str();
+  app.add_option("--early-stop", t.early_stop_patience,
+                 "Stop after this many validations without a new best (0 = never; needs --valid, --valid-every)")
+      ->capture_default_str();
   app.add_flag_function("--no-feature-cache", [&t](int64_t) { t.feature_cache = false; },
                         "Run the frozen ResNet on every step instead of caching its features");
   app.add_option("--feature-cache-mb", t.feature_cache_mb)->capture_default_str();

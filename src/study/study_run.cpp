@@ -104,6 +104,7 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
   trainer.batch_size = spec.batch_size;
   trainer.learning_rate = run.method.learning_rate;
   if (run.method.warmup_ratio >= 0) trainer.warmup_ratio = run.method.warmup_ratio;
+  trainer.early_stop_patience = run.method.early_stop;
   trainer.seed = run.seed;
   trainer.device = spec.device;
   trainer.valid_every = spec.valid_every;
@@ -125,6 +126,8 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
       {"canonical_spec", method->spec()},
       {"learning_rate", run.method.learning_rate},
       {"warmup_ratio", run.method.warmup_ratio},
+      {"early_stop", run.method.early_stop},
+      {"stopped_early", summary.stopped_early},
       {"seed", run.seed},
       {"steps", summary.steps},
       {"batch_size", spec.batch_size},

@@ -59,12 +59,14 @@ StudyMethod parse_method(const nlohmann::json& json, const std::string& where) {
     method.label = fields.get<std::string>("label", "");
     method.learning_rate = fields.get<double>("lr", 0.0);
     method.warmup_ratio = fields.get<double>("warmup_ratio", -1.0);
+    method.early_stop = fields.get<int64_t>("early_stop", 0);
     fields.finish();
   }
   OFAPT_CHECK(!method.spec.empty(), ErrorKind::kUsage, where, ": a method needs a tuning spec");
   method.spec = TuningSpec::parse(method.spec).to_string();  // throws on a malformed spec
   OFAPT_CHECK(method.learning_rate >= 0.0, ErrorKind::kUsage, where, ": lr must be >= 0");
   OFAPT_CHECK(method.warmup_ratio < 1.0, ErrorKind::kUsage, where, ": warmup_ratio must be < 1");
+  OFAPT_CHECK(method.early_stop >= 0, ErrorKind::kUsage, where, ": early_stop must be >= 0");
   if (method.label.empty()) method.label = method.spec;
   return method;
 }
@@ -159,6 +161,10 @@ StudySpec StudySpec::parse(const nlohmann::json& json, const std::string& where)
     group.attack = g.get<bool>("attack", false);
     group.x = g.get<std::string>("x", "");
     g.finish();
+    for (const auto& method : group.methods) {
+      OFAPT_CHECK(method.early_stop == 0 || spec.valid_every > 0, ErrorKind::kUsage, where, ": group '", group.name,
+                  "': early_stop needs 'valid_every' > 0");
+    }
     spec.groups.push_back(group);
   }
   fields.finish();
@@ -176,6 +182,7 @@ std::string StudyRun::directory() const {
     std::snprintf(text, sizeof text, "-warmup%g", method.warmup_ratio);
     name += text;
   }
+  if (method.early_stop > 0) name += "-stop" + std::to_string(method.early_stop);
   return join_path(join_path(join_path("runs", task), name), "seed" + std::to_string(seed));
 }
 

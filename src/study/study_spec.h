@@ -32,6 +32,7 @@ struct StudyMethod {
   std::string spec;            // tuning spec (tuning/tuning_spec.h)
   double learning_rate = 0.0;  // 0 = the method's default
   double warmup_ratio = -1.0;  // < 0 = the trainer's default
+  int64_t early_stop = 0;      // validations without a new best before the run stops (0 = never)
 };
 
 struct StudyGroup {

@@ -76,6 +76,9 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
   OFAPT_CHECK(options.batch_size > 0 && options.update_freq > 0, ErrorKind::kUsage,
               "batch size and update frequency must be positive");
   OFAPT_CHECK(train.size() > 0, ErrorKind::kInput, train.name(), ": no training examples");
+  OFAPT_CHECK(options.early_stop_patience == 0 || (options.valid_every > 0 && valid != nullptr), ErrorKind::kUsage,
+              "early stopping needs validation data and a validation interval (valid_every)");
+  OFAPT_CHECK(options.early_stop_patience >= 0, ErrorKind::kUsage, "early-stop patience must be >= 0");
   DataParallelGroup one_process;
   DataParallelGroup& group = options.data_parallel ? *options.data_parallel : one_process;
   if (group.is_main()) make_directories(options.output_dir);
@@ -273,7 +276,8 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
   const auto run_started = std::chrono::steady_clock::now();
   auto window_started = run_started;
 
-  while (position.step < total_updates) {
+  bool validated_last_step = position.stopped_early;  // a run that stopped early ended on a validation
+  while (position.step < total_updates && !position.stopped_early) {
     // One update: micro_per_update micro-batches, their loss normalised by the tokens of all of them.
     std::vector<Batch> micro;
     int64_t update_tokens = 0;
@@ -408,15 +412,37 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
       window_tokens = window_samples = window_updates = 0;
       window_started = std::chrono::steady_clock::now();
     }
+    validated_last_step = false;
     if (options.valid_every > 0 && position.step % options.valid_every == 0 && position.step < total_updates) {
       run_validation();
+      validated_last_step = true;
+      if (options.early_stop_patience > 0) {
+        // Rank 0 alone validated, so it decides for every process.
+        bool stop = position.best_step >= 0 &&
+                    position.step - position.best_step >= options.early_stop_patience * options.valid_every;
+        if (group.distributed()) {
+          auto flag = torch::tensor({stop ? int64_t{1} : int64_t{0}}, torch::kInt64);
+          group.broadcast({flag});
+          stop = flag.item<int64_t>() != 0;
+        }
+        if (stop) {
+          position.stopped_early = true;
+          log.write({{"event", "early_stop"},
+                     {"step", position.step},
+                     {"best_step", position.best_step},
+                     {"best_metric", position.best_metric},
+                     {"patience", options.early_stop_patience}});
+          if (!quiet) std::fprintf(stderr, "early stop at step %lld: no new best since step %lld\n",
+                                   static_cast<long long>(position.step), static_cast<long long>(position.best_step));
+        }
+      }
     }
     if (options.save_every > 0 && position.step % options.save_every == 0 && position.step < total_updates) {
       save_checkpoint();
     }
   }
   if (!quiet) progress.finish();
-  run_validation();
+  if (!validated_last_step) run_validation();  // an early stop has just validated this state
   if (group.is_main()) save_tuned_task(method, base, join_path(options.output_dir, "final"), tuned_info("final"));
   save_checkpoint();
   method.set_training(false);
@@ -425,6 +451,7 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
   summary.skipped_steps = position.skipped_steps;
   summary.best_metric = position.best_metric;
   summary.best_step = position.best_step;
+  summary.stopped_early = position.stopped_early;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_started).count();
   summary.feature_cache_hits = cache.hits();
   summary.feature_cache_misses = cache.misses();
@@ -434,6 +461,7 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
              {"skipped_steps", summary.skipped_steps},
              {"best_step", summary.best_step},
              {"best_metric", summary.best_metric},
+             {"stopped_early", summary.stopped_early},
              {"seconds", summary.seconds},
              {"feature_cache", {{"hits", cache.hits()}, {"misses", cache.misses()}, {"bytes", cache.bytes()}}}});
   return summary;

@@ -39,6 +39,10 @@ struct TrainerOptions {
   uint64_t seed = 1;                   // data order, initialisation and dropout
   int64_t log_every = 10;              // updates between log records / progress lines
   int64_t valid_every = 0;             // updates between validations (0 = at the end only)
+  // Early stopping: training ends once this many validations in a row brought no new best (0 =
+  // never). The schedule keeps its full length (the rate is where it would be at that step);
+  // best/ holds the best state, final/ the last.
+  int64_t early_stop_patience = 0;
   int64_t save_every = 100;            // updates between checkpoints (and at the end)
   int64_t skips_before_lr_drop = 3;    // consecutive non-finite updates that halve the rate
   bool skip_bad_rows = false;          // a malformed row: false = stop with its file:line; true = drop and count
@@ -67,6 +71,7 @@ struct TrainSummary {
   double last_loss = 0.0;         // of the last logged window
   double best_metric = 0.0;
   int64_t best_step = -1;
+  bool stopped_early = false;
   double seconds = 0.0;
   int64_t feature_cache_hits = 0, feature_cache_misses = 0;
 };

@@ -36,7 +36,8 @@ nlohmann::json TrainerPosition::to_json() const {
           {"skipped_steps", skipped_steps},
           {"consecutive_skips", consecutive_skips},
           {"best_metric", best_metric},
-          {"best_step", best_step}};
+          {"best_step", best_step},
+          {"stopped_early", stopped_early}};
 }
 
 TrainerPosition TrainerPosition::from_json(const nlohmann::json& json) {
@@ -49,6 +50,7 @@ TrainerPosition TrainerPosition::from_json(const nlohmann::json& json) {
   position.consecutive_skips = json.at("consecutive_skips").get<int64_t>();
   position.best_metric = json.at("best_metric").get<double>();
   position.best_step = json.at("best_step").get<int64_t>();
+  position.stopped_early = json.value("stopped_early", false);  // absent in checkpoints before it existed
   return position;
 }
 

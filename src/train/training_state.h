@@ -25,6 +25,7 @@ struct TrainerPosition {
   int64_t consecutive_skips = 0;
   double best_metric = 0.0;    // best validation value so far (valid only when best_step >= 0)
   int64_t best_step = -1;
+  bool stopped_early = false;  // early stopping ended the run: a rerun trains no further
 
   nlohmann::json to_json() const;
   static TrainerPosition from_json(const nlohmann::json& json);

@@ -102,6 +102,45 @@ TEST(Trainer, PromptTuningLowersTheLossAndItsFileReloadsToTheSameScore) {
   EXPECT_TRUE(saw_train);
 }
 
+// With a rate too small to change the exact-match score, no validation after the first is a new
+// best: patience 2 stops the run at the third, the log says so, and a rerun trains no further.
+TEST(Trainer, EarlyStoppingEndsARunThatStopsImprovingAndStaysStopped) {
+  auto model = make_base_model();
+  auto train = make_task(32, 1);
+  auto valid = make_task(8, 2);
+  torch::manual_seed(3);
+  auto method = attach_method("prompt:length=8", model);
+  SequenceValidatorOptions validation;
+  validation.generation.beam_size = 1;
+  validation.generation.max_length = 3;
+  SequenceValidator validator(validation);
+  auto options = quick_options(temp_dir("early_stop"));
+  options.max_steps = 100;
+  options.valid_every = 5;
+  options.early_stop_patience = 2;
+  options.learning_rate = 1e-12;
+  const TrainSummary summary = train_method(*method, *train, valid.get(), &validator, options);
+  EXPECT_TRUE(summary.stopped_early);
+  EXPECT_EQ(summary.best_step, 5);
+  EXPECT_EQ(summary.steps, 15);
+  int stops = 0, validations = 0;
+  for (const auto& record : read_jsonl(options.output_dir + "/train_log.jsonl")) {
+    stops += record["event"] == "early_stop";
+    validations += record["event"] == "valid";
+  }
+  EXPECT_EQ(stops, 1);
+  EXPECT_EQ(validations, 3);  // steps 5, 10, 15; none again at the end
+
+  const TrainSummary again = train_method(*method, *train, valid.get(), &validator, options);
+  EXPECT_EQ(again.resumed_from, 15);
+  EXPECT_EQ(again.steps, 15);
+  EXPECT_TRUE(again.stopped_early);
+
+  auto no_validation = quick_options(temp_dir("early_stop_usage"));
+  no_validation.early_stop_patience = 2;
+  EXPECT_THROW(train_method(*method, *train, nullptr, nullptr, no_validation), Error);
+}
+
 TEST(Trainer, NonFiniteGradientsAreSkippedCountedAndLowerTheRate) {
   auto model = make_base_model();
   auto train = make_task(16, 4);
