@@ -8,6 +8,7 @@
 #include "tasks/task_dataset.h"
 #include "train/task_validator.h"
 #include "dist/worker_launcher.h"
+#include "train/lr_range_test.h"
 #include "train/trainer.h"
 #include "tuning/make_method.h"
 #include "util/device.h"
@@ -28,6 +29,7 @@ struct TuneOptions {
   TaskCliOptions task;                 // --task: the paper's TSV layouts instead of the generic one
   TaskEvaluationOptions task_validation;
   WorkerLaunchOptions launch;          // --nproc and the multi-machine options
+  bool lr_find = false;                // pick the peak rate by a range test first
 };
 
 int run(TuneOptions& options) {
@@ -81,7 +83,17 @@ int run(TuneOptions& options) {
             << method->total_parameter_count() << " parameters train ("
             << 100.0 * method->trainable_parameter_count() / method->total_parameter_count() << "%)\n";
 
+  nlohmann::json lr_range;
+  if (options.lr_find) {
+    OFAPT_CHECK(options.trainer.learning_rate == 0, ErrorKind::kUsage, "--lr-find picks the rate itself; drop --lr");
+    const LrRangeResult range = find_learning_rate(*method, *train, options.trainer);
+    options.trainer.learning_rate = range.learning_rate;
+    std::cerr << "learning-rate range test (" << range.seconds << " s): lowest smoothed loss at lr "
+              << range.lowest_loss_lr << ", training at " << range.learning_rate << "\n";
+    lr_range = {{"learning_rate", range.learning_rate}, {"lowest_loss_lr", range.lowest_loss_lr}};
+  }
   const nlohmann::json run_info = {{"base_model_path", options.model},
+                                   {"lr_range_test", lr_range},
                                    {"task", options.task.name.empty() ? "seq2seq" : options.task.name},
                                    {"train_file", options.train_file},
                                    {"valid_file", options.valid_file},
@@ -132,6 +144,9 @@ OFAPT_COMMAND("tune", "Train a prompt (or adapter, bitfit, lora, finetune) on a 
   app.add_option("--lr", t.learning_rate, "Peak learning rate (0 = the method's default: prompt 3e-2, "
                                           "finetune 5e-5, others 1e-3)")->capture_default_str();
   app.add_option("--end-lr", t.end_learning_rate)->capture_default_str();
+  app.add_flag("--lr-find", options->lr_find,
+               "Pick the peak rate first: 60 updates with the rate rising 1e-5 -> 1, a tenth of where the "
+               "smoothed loss was lowest (OUTPUT/lr_range_test/lr_range.json); one process only");
   app.add_option("--warmup-ratio", t.warmup_ratio)->capture_default_str();
   app.add_option("--warmup-steps", t.warmup_steps, "Overrides --warmup-ratio when >= 0")->capture_default_str();
   app.add_option("--weight-decay", t.weight_decay)->capture_default_str();

@@ -7,6 +7,7 @@
 #include "study/learning_curve.h"
 #include "tasks/task_evaluator.h"
 #include "train/task_validator.h"
+#include "train/lr_range_test.h"
 #include "train/trainer.h"
 #include "tuning/make_method.h"
 #include "tuning/tuned_task_file.h"
@@ -114,10 +115,20 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
   TaskEvaluationOptions validation;
   validation.max_samples = spec.eval_rows;
   TaskValidator validator(validation);
+  LrRangeResult range;
+  if (run.method.lr_find) {
+    range = find_learning_rate(*method, *data.train, trainer);
+    trainer.learning_rate = range.learning_rate;
+    std::cerr << "learning-rate range test: lowest loss at " << range.lowest_loss_lr << ", peak rate "
+              << range.learning_rate << " (" << range.seconds << " s)\n";
+  }
   const TrainSummary summary =
       train_method(*method, *data.train, data.valid, &validator, trainer, {{"task", run.task}, {"study", true}});
 
   LearningCurve curve = read_learning_curve(join_path(directory, "train_log.jsonl"));
+  // The range test is part of the run's cost: its seconds come before the first update.
+  for (auto& point : curve.points) point.seconds += range.seconds;
+  curve.train_seconds += range.seconds;
   curve.points.insert(curve.points.begin(), CurvePoint{0, 0.0, data.zero_shot});
   OFAPT_CHECK(curve.points.size() >= 2, ErrorKind::kInternal, directory, ": the run logged no validation");
   nlohmann::json record = {
@@ -128,6 +139,10 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
       {"warmup_ratio", run.method.warmup_ratio},
       {"early_stop", run.method.early_stop},
       {"stopped_early", summary.stopped_early},
+      {"lr_find", run.method.lr_find ? nlohmann::json{{"learning_rate", range.learning_rate},
+                                                      {"lowest_loss_lr", range.lowest_loss_lr},
+                                                      {"seconds", range.seconds}}
+                                     : nlohmann::json()},
       {"seed", run.seed},
       {"steps", summary.steps},
       {"batch_size", spec.batch_size},

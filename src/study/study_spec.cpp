@@ -60,6 +60,7 @@ StudyMethod parse_method(const nlohmann::json& json, const std::string& where) {
     method.learning_rate = fields.get<double>("lr", 0.0);
     method.warmup_ratio = fields.get<double>("warmup_ratio", -1.0);
     method.early_stop = fields.get<int64_t>("early_stop", 0);
+    method.lr_find = fields.get<bool>("lr_find", false);
     fields.finish();
   }
   OFAPT_CHECK(!method.spec.empty(), ErrorKind::kUsage, where, ": a method needs a tuning spec");
@@ -67,6 +68,8 @@ StudyMethod parse_method(const nlohmann::json& json, const std::string& where) {
   OFAPT_CHECK(method.learning_rate >= 0.0, ErrorKind::kUsage, where, ": lr must be >= 0");
   OFAPT_CHECK(method.warmup_ratio < 1.0, ErrorKind::kUsage, where, ": warmup_ratio must be < 1");
   OFAPT_CHECK(method.early_stop >= 0, ErrorKind::kUsage, where, ": early_stop must be >= 0");
+  OFAPT_CHECK(!(method.lr_find && method.learning_rate > 0), ErrorKind::kUsage, where,
+              ": lr_find picks the rate itself; drop 'lr'");
   if (method.label.empty()) method.label = method.spec;
   return method;
 }
@@ -183,6 +186,7 @@ std::string StudyRun::directory() const {
     name += text;
   }
   if (method.early_stop > 0) name += "-stop" + std::to_string(method.early_stop);
+  if (method.lr_find) name += "-lrfind";
   return join_path(join_path(join_path("runs", task), name), "seed" + std::to_string(seed));
 }
 

@@ -33,6 +33,7 @@ struct StudyMethod {
   double learning_rate = 0.0;  // 0 = the method's default
   double warmup_ratio = -1.0;  // < 0 = the trainer's default
   int64_t early_stop = 0;      // validations without a new best before the run stops (0 = never)
+  bool lr_find = false;        // pick the peak rate by a range test first (train/lr_range_test.h)
 };
 
 struct StudyGroup {

@@ -299,7 +299,12 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
       group.sum({tokens});
       update_tokens = tokens.item<int64_t>();
     }
-    const double lr = schedule.at(position.step) * position.lr_scale;
+    const double lr =
+        (options.lr_range_end > 0
+             ? schedule.peak * std::pow(options.lr_range_end / schedule.peak,
+                                        static_cast<double>(position.step) / std::max<int64_t>(1, total_updates - 1))
+             : schedule.at(position.step)) *
+        position.lr_scale;
     tc::set_learning_rate(optimizer, lr);
     optimizer.zero_grad();
     // The loss sums stay on the device until the one read of the update, after clipping.

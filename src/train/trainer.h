@@ -30,6 +30,9 @@ struct TrainerOptions {
   int64_t update_freq = 1;             // micro-batches accumulated per update
   double learning_rate = 0.0;          // peak; 0 = the method's default (make_method.h)
   double end_learning_rate = 0.0;
+  // > 0: instead of the schedule, the rate grows exponentially from learning_rate to this over the
+  // run's updates (the learning-rate range test, train/lr_range_test.h).
+  double lr_range_end = 0.0;
   double warmup_ratio = 0.06;          // of the total updates (ignored when warmup_steps >= 0)
   int64_t warmup_steps = -1;
   double weight_decay = 0.01;          // decoupled (AdamW), on every trained tensor as the reference

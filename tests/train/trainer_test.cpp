@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "model/model_test_util.h"
+#include "train/lr_range_test.h"
 #include "tuning/make_method.h"
 #include "tuning/tuned_task_file.h"
 #include "util/error.h"
@@ -139,6 +140,31 @@ TEST(Trainer, EarlyStoppingEndsARunThatStopsImprovingAndStaysStopped) {
   auto no_validation = quick_options(temp_dir("early_stop_usage"));
   no_validation.early_stop_patience = 2;
   EXPECT_THROW(train_method(*method, *train, nullptr, nullptr, no_validation), Error);
+}
+
+// The range test's rate climbs from min to max, its pick is a tenth of the lowest-loss rate, and
+// the method's tensors are exactly as before it.
+TEST(Trainer, LearningRateRangeTestPicksARateAndPutsTheTensorsBack) {
+  auto model = make_base_model();
+  auto train = make_task(32, 1);
+  torch::manual_seed(3);
+  auto method = attach_method("prompt:length=8", model);
+  std::vector<torch::Tensor> before;
+  for (auto& [name, tensor] : method->trainable_tensors()) before.push_back(tensor.detach().clone());
+  LrRangeOptions range;
+  range.steps = 30;
+  range.min_lr = 1e-4;
+  range.max_lr = 10.0;
+  const LrRangeResult result = find_learning_rate(*method, *train, quick_options(temp_dir("lr_range")), range);
+  ASSERT_GE(result.curve.size(), 2u);
+  EXPECT_NEAR(result.curve[0][0].get<double>(), 1e-4, 1e-12);
+  for (size_t i = 1; i < result.curve.size(); ++i) {
+    EXPECT_GT(result.curve[i][0].get<double>(), result.curve[i - 1][0].get<double>());
+  }
+  EXPECT_DOUBLE_EQ(result.learning_rate, result.lowest_loss_lr / 10);
+  EXPECT_GT(result.lowest_loss_lr, 1e-4);  // the loss does fall as the rate grows from 1e-4
+  size_t i = 0;
+  for (auto& [name, tensor] : method->trainable_tensors()) EXPECT_TRUE(torch::equal(tensor, before[i++])) << name;
 }
 
 TEST(Trainer, NonFiniteGradientsAreSkippedCountedAndLowerTheRate) {
