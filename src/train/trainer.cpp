@@ -268,6 +268,13 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
     }
   };
 
+  // The rate of an update: the schedule's or, in a range test, exponential from the peak to lr_range_end.
+  auto rate_at = [&](int64_t step) {
+    if (options.lr_range_end <= 0) return schedule.at(step);
+    const double progress = static_cast<double>(step) / static_cast<double>(std::max<int64_t>(1, total_updates - 1));
+    return schedule.peak * std::pow(options.lr_range_end / schedule.peak, progress);
+  };
+
   Progress progress("step", total_updates, position.step);
   method.set_training(true);
   double window_loss = 0.0, window_nll = 0.0;
@@ -299,12 +306,7 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
       group.sum({tokens});
       update_tokens = tokens.item<int64_t>();
     }
-    const double lr =
-        (options.lr_range_end > 0
-             ? schedule.peak * std::pow(options.lr_range_end / schedule.peak,
-                                        static_cast<double>(position.step) / std::max<int64_t>(1, total_updates - 1))
-             : schedule.at(position.step)) *
-        position.lr_scale;
+    const double lr = rate_at(position.step) * position.lr_scale;
     tc::set_learning_rate(optimizer, lr);
     optimizer.zero_grad();
     // The loss sums stay on the device until the one read of the update, after clipping.
