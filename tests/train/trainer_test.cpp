@@ -56,16 +56,32 @@ TrainerOptions quick_options(const std::string& dir) {
   return options;
 }
 
-TEST(Trainer, PromptTuningLowersTheLossAndItsFileReloadsToTheSameScore) {
-  auto model = make_base_model();
-  auto train = make_task(32, 1);
-  auto valid = make_task(8, 2);
-  torch::manual_seed(3);
-  auto method = attach_method("prompt:length=8", model);
+SequenceValidatorOptions short_answers(int64_t beam) {
   SequenceValidatorOptions validation;
-  validation.generation.beam_size = 2;
+  validation.generation.beam_size = beam;
   validation.generation.max_length = 3;
-  SequenceValidator validator(validation);
+  return validation;
+}
+
+std::shared_ptr<TuningMethod> seeded_prompt(OfaModel& model) {
+  torch::manual_seed(3);
+  return attach_method("prompt:length=8", model);
+}
+
+// A length-8 prompt on the base model, the generated task's training and validation rows, and an
+// exact-match validator of short answers.
+struct PromptSetup {
+  explicit PromptSetup(int64_t beam) : method(seeded_prompt(model)), validator(short_answers(beam)) {}
+  OfaModel model = make_base_model();
+  std::unique_ptr<ExampleList> train = make_task(32, 1);
+  std::unique_ptr<ExampleList> valid = make_task(8, 2);
+  std::shared_ptr<TuningMethod> method;
+  SequenceValidator validator;
+};
+
+TEST(Trainer, PromptTuningLowersTheLossAndItsFileReloadsToTheSameScore) {
+  PromptSetup setup(/*beam=*/2);
+  auto& [model, train, valid, method, validator] = setup;
   auto options = quick_options(temp_dir("e2e"));
   options.max_steps = 200;
   options.valid_every = 100;
@@ -106,15 +122,8 @@ TEST(Trainer, PromptTuningLowersTheLossAndItsFileReloadsToTheSameScore) {
 // With a rate too small to change the exact-match score, no validation after the first is a new
 // best: patience 2 stops the run at the third, the log says so, and a rerun trains no further.
 TEST(Trainer, EarlyStoppingEndsARunThatStopsImprovingAndStaysStopped) {
-  auto model = make_base_model();
-  auto train = make_task(32, 1);
-  auto valid = make_task(8, 2);
-  torch::manual_seed(3);
-  auto method = attach_method("prompt:length=8", model);
-  SequenceValidatorOptions validation;
-  validation.generation.beam_size = 1;
-  validation.generation.max_length = 3;
-  SequenceValidator validator(validation);
+  PromptSetup setup(/*beam=*/1);
+  auto& [model, train, valid, method, validator] = setup;
   auto options = quick_options(temp_dir("early_stop"));
   options.max_steps = 100;
   options.valid_every = 5;
