@@ -67,12 +67,25 @@ bool data_parallel_available() { return OFAPT_WITH_GLOO != 0; }
 
 #if OFAPT_WITH_GLOO
 
+// An exception's message; c10's without the C++ backtrace it carries.
+std::string message_of(const std::exception& e) {
+  if (const auto* c10_error = dynamic_cast<const c10::Error*>(&e)) return c10_error->what_without_backtrace();
+  return e.what();
+}
+
 struct DataParallelGroup::Backend {
   c10::intrusive_ptr<c10d::Store> store;
   c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo;
 #if OFAPT_WITH_NCCL
   c10::intrusive_ptr<c10d::ProcessGroupNCCL> nccl;
 #endif
+  bool gloo_only() const {
+#if OFAPT_WITH_NCCL
+    return !nccl;
+#else
+    return true;
+#endif
+  }
   // Runs one collective on whichever engine the group uses and waits for it.
   template <typename Collective>
   void run(const char* what, int rank, const std::string& where, Collective collective) {
@@ -84,13 +97,10 @@ struct DataParallelGroup::Backend {
       }
 #endif
       collective(*gloo)->wait();
-    } catch (const c10::Error& e) {
-      throw Error(ErrorKind::kIo, str("data-parallel ", what, " failed on rank ", rank, " (rendezvous ", where,
-                                      "): ", e.what_without_backtrace(),
-                                      " - a peer process stopped or is too slow (OFAPT_DIST_TIMEOUT)"));
     } catch (const std::exception& e) {
       throw Error(ErrorKind::kIo, str("data-parallel ", what, " failed on rank ", rank, " (rendezvous ", where,
-                                      "): ", e.what(), " - a peer process stopped or is too slow"));
+                                      "): ", message_of(e),
+                                      " - a peer process stopped or is too slow (OFAPT_DIST_TIMEOUT)"));
     }
   }
 };
@@ -153,13 +163,10 @@ std::shared_ptr<DataParallelGroup> DataParallelGroup::join(const DataParallelOpt
         gloo_options);
   } catch (const Error&) {
     throw;
-  } catch (const c10::Error& e) {
-    throw Error(ErrorKind::kIo, str("rank ", options.rank, " of ", options.world_size, " could not join rendezvous ",
-                                    rendezvous, ": ", e.what_without_backtrace(), " (the other processes did not all ",
-                                    "arrive within ", options.timeout.count(), " s)"));
   } catch (const std::exception& e) {
     throw Error(ErrorKind::kIo, str("rank ", options.rank, " of ", options.world_size, " could not join rendezvous ",
-                                    rendezvous, ": ", e.what()));
+                                    rendezvous, ": ", message_of(e), " (the other processes did not all arrive within ",
+                                    options.timeout.count(), " s)"));
   }
   group->backend_ = std::move(backend);
   return group;
@@ -174,12 +181,7 @@ void DataParallelGroup::sum(const std::vector<torch::Tensor>& tensors) {
     std::vector<torch::Tensor> flat_parts;
     for (const auto& tensor : group) flat_parts.push_back(tensor.reshape({-1}));
     torch::Tensor flat = torch::cat(flat_parts);
-    const bool gloo_only = true
-#if OFAPT_WITH_NCCL
-                           && !backend_->nccl
-#endif
-        ;
-    const bool via_host = gloo_only && !flat.device().is_cpu();
+    const bool via_host = backend_->gloo_only() && !flat.device().is_cpu();  // Gloo reduces host buffers
     std::vector<torch::Tensor> buffer{via_host ? flat.cpu() : flat};
     backend_->run("all-reduce", rank_, where_, [&](auto& engine) { return engine.allreduce(buffer); });
     if (via_host) flat.copy_(buffer[0]);

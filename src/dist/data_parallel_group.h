@@ -27,7 +27,7 @@ struct DataParallelOptions {
   std::string device = "cpu";  // where the all-reduced tensors live: cpu -> Gloo, cuda -> NCCL if built
 };
 
-// The options the launcher (dist/local_launcher.h) or a user's own launch script put in the
+// The options the launcher (dist/worker_launcher.h) or a user's own launch script put in the
 // environment: OFAPT_RANK, OFAPT_WORLD_SIZE, OFAPT_RENDEZVOUS, OFAPT_DIST_TIMEOUT (seconds). Absent:
 // one process. Throws Error(kUsage) naming the variable when one is malformed.
 DataParallelOptions data_parallel_options_from_environment();

@@ -16,7 +16,6 @@
 
 #include "util/error.h"
 #include "util/file.h"
-#include "util/strings.h"
 
 extern char** environ;
 
@@ -121,14 +120,15 @@ int launch_workers(const WorkerLaunchOptions& options) {
   ::sigaction(SIGINT, &forward, &previous_int);
   ::sigaction(SIGTERM, &forward, &previous_term);
 
+  // The workers' environment is built before fork: between fork and exec only async-signal-safe calls.
+  std::vector<std::string> inherited;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    if (!is_launch_variable(*entry)) inherited.emplace_back(*entry);
+  }
   worker_count = 0;
   std::string start_error;
   for (int local = 0; local < options.nproc; ++local) {
-    // The environment is built before fork: between fork and exec only async-signal-safe calls.
-    std::vector<std::string> environment;
-    for (char** entry = environ; *entry != nullptr; ++entry) {
-      if (!is_launch_variable(*entry)) environment.emplace_back(*entry);
-    }
+    std::vector<std::string> environment = inherited;
     environment.push_back("OFAPT_RANK=" + std::to_string(options.node_rank * options.nproc + local));
     environment.push_back("OFAPT_LOCAL_RANK=" + std::to_string(local));
     environment.push_back("OFAPT_WORLD_SIZE=" + std::to_string(world_size));
