@@ -268,6 +268,20 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
     }
   };
 
+  // After a validation: have `early_stop_patience` validations in a row brought no new best? Rank 0
+  // alone validated, so it decides for every process.
+  auto early_stop_now = [&] {
+    if (options.early_stop_patience == 0) return false;
+    bool stop = position.best_step >= 0 &&
+                position.step - position.best_step >= options.early_stop_patience * options.valid_every;
+    if (group.distributed()) {
+      auto flag = torch::tensor({stop ? int64_t{1} : int64_t{0}}, torch::kInt64);
+      group.broadcast({flag});
+      stop = flag.item<int64_t>() != 0;
+    }
+    return stop;
+  };
+
   // The rate of an update: the schedule's or, in a range test, exponential from the peak to lr_range_end.
   auto rate_at = [&](int64_t step) {
     if (options.lr_range_end <= 0) return schedule.at(step);
@@ -423,25 +437,15 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
     if (options.valid_every > 0 && position.step % options.valid_every == 0 && position.step < total_updates) {
       run_validation();
       validated_last_step = true;
-      if (options.early_stop_patience > 0) {
-        // Rank 0 alone validated, so it decides for every process.
-        bool stop = position.best_step >= 0 &&
-                    position.step - position.best_step >= options.early_stop_patience * options.valid_every;
-        if (group.distributed()) {
-          auto flag = torch::tensor({stop ? int64_t{1} : int64_t{0}}, torch::kInt64);
-          group.broadcast({flag});
-          stop = flag.item<int64_t>() != 0;
-        }
-        if (stop) {
-          position.stopped_early = true;
-          log.write({{"event", "early_stop"},
-                     {"step", position.step},
-                     {"best_step", position.best_step},
-                     {"best_metric", position.best_metric},
-                     {"patience", options.early_stop_patience}});
-          if (!quiet) std::fprintf(stderr, "early stop at step %lld: no new best since step %lld\n",
-                                   static_cast<long long>(position.step), static_cast<long long>(position.best_step));
-        }
+      if (early_stop_now()) {
+        position.stopped_early = true;
+        log.write({{"event", "early_stop"},
+                   {"step", position.step},
+                   {"best_step", position.best_step},
+                   {"best_metric", position.best_metric},
+                   {"patience", options.early_stop_patience}});
+        if (!quiet) std::fprintf(stderr, "early stop at step %lld: no new best since step %lld\n",
+                                 static_cast<long long>(position.step), static_cast<long long>(position.best_step));
       }
     }
     if (options.save_every > 0 && position.step % options.save_every == 0 && position.step < total_updates) {
