@@ -24,6 +24,7 @@ struct PretrainOptions {
   std::string model;            // start from this checkpoint instead of a preset
   std::string preset = "nano";
   uint64_t init_seed = 1;
+  bool entangle_positions = false;  // the model adds absolute positions to its embeddings too
   std::string save_dtype = "float16";
   TaskOptions task;             // image size, token limits, bins
   TrainerOptions trainer;
@@ -50,12 +51,15 @@ int run(PretrainOptions& options) {
   OfaModel model{nullptr};
   std::string tokenizer_dir;
   if (!options.model.empty()) {
-    const CheckpointContents contents = read_checkpoint(options.model);
+    CheckpointContents contents = read_checkpoint(options.model);
+    if (options.entangle_positions) contents.config["entangle_position_embedding"] = true;
     model = build_model(contents);
     tokenizer_dir = contents.directory;
   } else {
+    OfaConfig config = OfaConfig::preset(options.preset);
+    config.entangle_position_embedding = options.entangle_positions;
     torch::manual_seed(options.init_seed);
-    model = OfaModel(OfaConfig::preset(options.preset));
+    model = OfaModel(config);
     model->initialize_weights(options.init_seed);
   }
   model->to(parse_device(options.trainer.device, "--device"));
@@ -102,6 +106,7 @@ int run(PretrainOptions& options) {
                                    {"tasks", tasks},
                                    {"preset", options.model.empty() ? options.preset : ""},
                                    {"init_seed", options.init_seed},
+                                   {"entangle_positions", model->config().entangle_position_embedding},
                                    {"image_size", options.task.image_size},
                                    {"max_image_size", options.task.max_image_size}};
   const TrainSummary summary =
@@ -146,6 +151,9 @@ OFAPT_COMMAND("pretrain", "Multi-task pretraining of a whole model on the synthe
   app.add_option("--model", options->model, "Continue from this checkpoint instead of a preset");
   app.add_option("--preset", options->preset, "Architecture of a fresh model")->capture_default_str();
   app.add_option("--init-seed", options->init_seed, "Seed of the fresh model's weights")->capture_default_str();
+  app.add_flag("--entangle-positions", options->entangle_positions,
+               "The model (fresh or --model) also adds absolute positions to its embeddings "
+               "(entangle_position_embedding), so its hidden states carry where each patch is");
   app.add_option("--save-dtype", options->save_dtype, "Storage dtype of model/: float16, bfloat16 or float32")
       ->capture_default_str();
   app.add_option("--image-size", task.image_size, "Resize images to S x S")->capture_default_str();

@@ -82,7 +82,8 @@ torch::Tensor OfaDecoderImpl::features(const torch::Tensor& prev_tokens, const E
   const bool training = is_training();
 
   // Positions are computed over the whole prefix; only the rows of new positions are used (ofa-spec 5.4).
-  auto tgt_pe = pos_ln_(embed_positions_(torch::arange(length, prev_tokens.options())).unsqueeze(0));
+  const auto tgt_positions = embed_positions_(torch::arange(length, prev_tokens.options())).unsqueeze(0);
+  auto tgt_pe = pos_ln_(tgt_positions);
   auto new_pe = tgt_pe.slice(1, start);
   auto self_q = split_position_heads(self_pos_q_linear_(new_pe), heads) * pos_scaling_;
   auto self_k = split_position_heads(self_pos_k_linear_(tgt_pe), heads);
@@ -108,6 +109,7 @@ torch::Tensor OfaDecoderImpl::features(const torch::Tensor& prev_tokens, const E
   const double embed_scale = config_.scale_embedding ? std::sqrt(static_cast<double>(config_.d_model)) : 1.0;
   auto x = embed_tokens_(prev_tokens.slice(1, start));
   if (embed_scale != 1.0) x = x * embed_scale;
+  if (config_.entangle_position_embedding) x = x + tgt_positions.slice(1, start);
   if (layernorm_embedding_) x = layernorm_embedding_(x);
   x = torch::dropout(x, config_.dropout, training);
 

@@ -84,19 +84,22 @@ EncoderOutput OfaEncoderImpl::forward(const EncoderInput& input, const std::vect
   const double embed_scale = config_.scale_embedding ? std::sqrt(static_cast<double>(config_.d_model)) : 1.0;
   const bool training = is_training();
 
-  // Text: token embedding + type 0, layer norm (ofa-spec 3.2).
+  // Text: token embedding (+ raw positions when entangled) + type 0, layer norm (ofa-spec 3.2).
+  const auto text_positions = embed_positions_(torch::arange(length, tokens.options())).unsqueeze(0);
   auto text = input.token_embeddings.defined() ? input.token_embeddings : embed_tokens_(tokens);
   if (embed_scale != 1.0) text = text * embed_scale;
+  if (config_.entangle_position_embedding) text = text + text_positions;
   if (type_embedding_) text = text + type_embedding_->weight[0];
   if (layernorm_embedding_) text = layernorm_embedding_(text);
   text = torch::dropout(text, config_.dropout, training);
 
   auto padding = tokens.eq(config_.pad_token_id);
-  auto text_pe = pos_ln_(embed_positions_(torch::arange(length, tokens.options())).unsqueeze(0));
+  auto text_pe = pos_ln_(text_positions);
   torch::Tensor x = text, pe = text_pe;
   int64_t patches = 0, grid_h = 0, grid_w = 0;
 
-  // Image: ResNet patches -> image_proj + type 1, layer norm (ofa-spec 3.1), placed before the text.
+  // Image: ResNet patches -> image_proj (+ raw positions when entangled) + type 1, layer norm (ofa-spec
+  // 3.1), placed before the text.
   if (input.images.defined() || input.image_features.defined()) {
     auto features = input.image_features.defined() ? input.image_features : embed_images_(input.images);
     grid_h = features.size(2);
@@ -105,8 +108,11 @@ EncoderOutput OfaEncoderImpl::forward(const EncoderInput& input, const std::vect
     const int64_t side = config_.image_bucket_size;
     OFAPT_CHECK(grid_h <= side && grid_w <= side, ErrorKind::kInput, "image patch grid ", grid_h, "x", grid_w,
                 " exceeds the ", side, "x", side, " position canvas (image size at most ", side * 16, " px)");
+    const auto ids = image_position_ids(grid_h, grid_w, side).to(tokens.device());
+    const auto image_positions = embed_image_positions_(ids).unsqueeze(0);
     auto image = image_proj_(features.flatten(2).transpose(1, 2));
     if (embed_scale != 1.0) image = image * embed_scale;
+    if (config_.entangle_position_embedding) image = image + image_positions;
     if (type_embedding_) image = image + type_embedding_->weight[1];
     if (patch_layernorm_embedding_) image = patch_layernorm_embedding_(image);
     image = torch::dropout(image, config_.dropout, training);
@@ -117,8 +123,7 @@ EncoderOutput OfaEncoderImpl::forward(const EncoderInput& input, const std::vect
       image_padding = image_padding.logical_or(input.image_present.logical_not().view({batch, 1}));
     }
     padding = torch::cat({image_padding, padding}, 1);
-    auto ids = image_position_ids(grid_h, grid_w, config_.image_bucket_size).to(tokens.device());
-    pe = torch::cat({image_pos_ln_(embed_image_positions_(ids).unsqueeze(0)), text_pe}, 1);
+    pe = torch::cat({image_pos_ln_(image_positions), text_pe}, 1);
   }
   const int64_t total = x.size(1);
   const bool has_padding = padding.any().item<bool>();

@@ -121,10 +121,7 @@ OfaConfig OfaConfig::from_json(const nlohmann::json& json, const std::string& so
   read_field(json, "pad_token_id", config.pad_token_id, source);
   read_field(json, "bos_token_id", config.bos_token_id, source);
   read_field(json, "eos_token_id", config.eos_token_id, source);
-  bool entangle = false;
-  read_field(json, "entangle_position_embedding", entangle, source);
-  OFAPT_CHECK(!entangle, ErrorKind::kSchema, source,
-              ": entangle_position_embedding=true is not supported (every OFA script disables it)");
+  read_field(json, "entangle_position_embedding", config.entangle_position_embedding, source);
   bool normalize_before = true;
   read_field(json, "encoder_normalize_before", normalize_before, source);
   read_field(json, "decoder_normalize_before", normalize_before, source);
@@ -162,7 +159,7 @@ nlohmann::json OfaConfig::to_json() const {
           {"encoder_drop_path_rate", encoder_drop_path_rate},
           {"decoder_drop_path_rate", decoder_drop_path_rate},
           {"resnet_drop_path_rate", resnet_drop_path_rate},
-          {"entangle_position_embedding", false},
+          {"entangle_position_embedding", entangle_position_embedding},
           {"encoder_normalize_before", true},
           {"decoder_normalize_before", true},
           {"share_decoder_input_output_embed", true},

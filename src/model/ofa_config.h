@@ -30,6 +30,9 @@ struct OfaConfig {
   bool code_layernorm_embedding = true;    // LN for image-code targets (kept for checkpoint compatibility)
   bool add_type_embedding = true;          // text/image type embedding
   bool scale_embedding = false;            // multiply embeddings by sqrt(d) (OFA: off)
+  // Also add the raw absolute position embeddings to the text, image and target embeddings, so the
+  // hidden states themselves carry positions (OFA's option; its released scripts turn it off).
+  bool entangle_position_embedding = false;
   int64_t code_image_size = 128;           // image-code generation grid (decoder image_position_idx)
   double dropout = 0.0;                    // residual and embedding dropout
   double attention_dropout = 0.0;          // dropout on attention probabilities

@@ -7,9 +7,11 @@
 
 namespace ofapt::testing {
 
-// A tiny random model (d 32, 2+2 layers, resnet18 stem, vocab 300) in eval mode.
-inline OfaModel make_small_model(uint64_t seed = 7) {
+// A tiny random model (d 32, 2+2 layers, resnet18 stem, vocab 300) in eval mode; `entangle` adds the
+// absolute positions to its embeddings too.
+inline OfaModel make_small_model(uint64_t seed = 7, bool entangle = false) {
   OfaConfig config = OfaConfig::preset("micro");
+  config.entangle_position_embedding = entangle;
   config.d_model = 32;
   config.encoder_ffn_dim = config.decoder_ffn_dim = 64;
   config.resnet_type = "resnet18";
