@@ -41,10 +41,17 @@ torch::Tensor OfaAttentionImpl::project_values(const torch::Tensor& input) {
   return split_heads(apply_linear(v_proj_, v_delta_, input));
 }
 
-torch::Tensor OfaAttentionImpl::forward(const torch::Tensor& query_input, const torch::Tensor& keys,
-                                        const torch::Tensor& values, const torch::Tensor& bias,
-                                        const PrefixKV& prefix) {
-  auto q = split_heads(apply_linear(q_proj_, q_delta_, query_input) * scaling_);  // q <- q / sqrt(2 hd)
+namespace {
+
+c10::optional<torch::Tensor> as_mask(const torch::Tensor& bias, const torch::Tensor& q) {
+  return bias.defined() ? c10::optional<torch::Tensor>(bias.to(q.dtype())) : c10::nullopt;
+}
+
+}  // namespace
+
+torch::Tensor OfaAttentionImpl::joint_attention(const torch::Tensor& q, const torch::Tensor& keys,
+                                                const torch::Tensor& values, const torch::Tensor& bias,
+                                                const PrefixKV& prefix, double dropout) const {
   auto k = keys;
   auto v = values;
   auto mask = bias;
@@ -65,10 +72,28 @@ torch::Tensor OfaAttentionImpl::forward(const torch::Tensor& query_input, const 
       mask = torch::constant_pad_nd(mask, {prompt_length, 0}, 0.0);
     }
   }
+  return tc::sdpa_unscaled(q, k, v, as_mask(mask, q), dropout);  // softmax(q k^T + bias) v: [B,H,Tq,hd]
+}
+
+torch::Tensor OfaAttentionImpl::gated_attention(const torch::Tensor& q, const torch::Tensor& keys,
+                                                const torch::Tensor& values, const torch::Tensor& bias,
+                                                const PrefixKV& prefix, double dropout) const {
+  const auto real = tc::sdpa_unscaled(q, keys, values, as_mask(bias, q), dropout);
+  const auto prompt = tc::sdpa_unscaled(q, prefix.key.to(q.dtype()), prefix.value.to(q.dtype()),
+                                        as_mask(prefix.padding_bias, q), dropout);
+  auto out = real + prefix.gate.to(q.dtype()) * prompt;
+  if (!prefix.gated_rows.defined()) return out;
+  // A row without a gated prompt (plain prompt, or none: all its columns -inf) takes the joint softmax.
+  return torch::where(prefix.gated_rows.view({-1, 1, 1, 1}), out, joint_attention(q, keys, values, bias, prefix, dropout));
+}
+
+torch::Tensor OfaAttentionImpl::forward(const torch::Tensor& query_input, const torch::Tensor& keys,
+                                        const torch::Tensor& values, const torch::Tensor& bias,
+                                        const PrefixKV& prefix) {
+  auto q = split_heads(apply_linear(q_proj_, q_delta_, query_input) * scaling_);  // q <- q / sqrt(2 hd)
   const double dropout = is_training() ? options_.dropout : 0.0;
-  c10::optional<torch::Tensor> additive = mask.defined() ? c10::optional<torch::Tensor>(mask.to(q.dtype()))
-                                                         : c10::nullopt;
-  auto out = tc::sdpa_unscaled(q, k, v, additive, dropout);  // softmax(q k^T + bias) v: [B,H,Tq,hd]
+  auto out = prefix.defined() && prefix.gate.defined() ? gated_attention(q, keys, values, bias, prefix, dropout)
+                                                       : joint_attention(q, keys, values, bias, prefix, dropout);
   if (c_attn_.defined()) out = out * c_attn_.view({1, -1, 1, 1});
   out = out.transpose(1, 2).reshape({query_input.size(0), query_input.size(1), options_.embed_dim});
   return apply_linear(out_proj_, out_delta_, out);

@@ -17,10 +17,18 @@ namespace ofapt {
 // They bypass k_proj/v_proj, get no position bias and are never masked.
 // Rows whose prompt is shorter than P (a mixed batch from a prompt bank) carry an additive
 // padding_bias [B, 1, 1, P] that is -inf on their unused columns.
+//
+// Without a gate the prompt columns join the layer's one softmax (the reference). With a gate
+// (zero-init gated attention, as LLaMA-Adapter) the prompt is attended on its own and added:
+//   out = softmax(q k^T + bias) v + gate * softmax(q P_k^T) P_v,   gate = tanh(g) per head,
+// so a gate of 0 leaves the frozen layer exactly as it was. In a mixed batch, gated_rows [B] says
+// which rows use the gate; the others take the reference's joint softmax.
 struct PrefixKV {
   torch::Tensor key;
   torch::Tensor value;
   torch::Tensor padding_bias;  // undefined: every prompt column is used by every row
+  torch::Tensor gate;          // [B|1, H, 1, 1] factor on the prompt's own attention; undefined: joint softmax
+  torch::Tensor gated_rows;    // [B] bool; undefined: every row is gated (when `gate` is defined)
   bool defined() const { return key.defined(); }
 };
 
@@ -53,6 +61,12 @@ class OfaAttentionImpl : public torch::nn::Module {
 
  private:
   torch::Tensor split_heads(const torch::Tensor& x) const;  // [B,T,d] -> [B,H,T,hd]
+  // [B, H, Tq, hd] before the per-head gains: one softmax over [prompt | real] columns (the reference).
+  torch::Tensor joint_attention(const torch::Tensor& q, const torch::Tensor& keys, const torch::Tensor& values,
+                                const torch::Tensor& bias, const PrefixKV& prefix, double dropout) const;
+  // The same with the prompt attended on its own and added through prefix.gate.
+  torch::Tensor gated_attention(const torch::Tensor& q, const torch::Tensor& keys, const torch::Tensor& values,
+                                const torch::Tensor& bias, const PrefixKV& prefix, double dropout) const;
 
   AttentionOptions options_;
   int64_t head_dim_;

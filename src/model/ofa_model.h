@@ -51,6 +51,8 @@ namespace ofapt {
 
 // Selects batch rows of every prefix tensor (beam expansion and reordering).
 inline PromptKV index_select_rows(const PromptKV& prompt, const torch::Tensor& rows) {
+  // A tensor of one row (a gate shared by the batch) broadcasts as it is.
+  auto per_row = [&](const torch::Tensor& t) { return !t.defined() || t.size(0) == 1 ? t : t.index_select(0, rows); };
   auto select = [&](const std::vector<PrefixKV>& layers) {
     std::vector<PrefixKV> out;
     out.reserve(layers.size());
@@ -59,8 +61,9 @@ inline PromptKV index_select_rows(const PromptKV& prompt, const torch::Tensor& r
         out.push_back(layer);
         continue;
       }
-      auto bias = layer.padding_bias.defined() ? layer.padding_bias.index_select(0, rows) : torch::Tensor();
-      out.push_back({layer.key.index_select(0, rows), layer.value.index_select(0, rows), bias});
+      out.push_back({layer.key.index_select(0, rows), layer.value.index_select(0, rows), per_row(layer.padding_bias),
+                     per_row(layer.gate), layer.gated_rows.defined() ? layer.gated_rows.index_select(0, rows)
+                                                                     : torch::Tensor()});
     }
     return out;
   };

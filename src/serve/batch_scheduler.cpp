@@ -19,6 +19,8 @@ PromptKV to_device(PromptKV prompt, const torch::Device& device) {
       layer.key = layer.key.to(device);
       layer.value = layer.value.to(device);
       if (layer.padding_bias.defined()) layer.padding_bias = layer.padding_bias.to(device);
+      if (layer.gate.defined()) layer.gate = layer.gate.to(device);
+      if (layer.gated_rows.defined()) layer.gated_rows = layer.gated_rows.to(device);
     }
   }
   return prompt;

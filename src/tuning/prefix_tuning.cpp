@@ -40,6 +40,7 @@ PrefixTuning::PrefixTuning(SpecReader spec, const OfaConfig& config) : TuningMet
   init_from_activations_ = spec.has("init") && spec.choice("init", "random", {"random", "activations"}) == "activations";
   OFAPT_CHECK(!(init_from_activations_ && mlp), ErrorKind::kUsage,
               "tuning spec prompt: init=activations sets the table itself, so it needs reparam=none");
+  const bool gated = spec.has("gate") && spec.choice("gate", "none", {"none", "zero"}) == "zero";
 
   auto build_stack = [&](const std::string& stack, int64_t stack_layers, int64_t heads) {
     PromptStackOptions options;
@@ -63,6 +64,14 @@ PrefixTuning::PrefixTuning(SpecReader spec, const OfaConfig& config) : TuningMet
                                                             config.encoder_attention_heads);
   std::tie(decoder_, decoder_prompt_encoder_) = build_stack("decoder", config.decoder_layers,
                                                             config.decoder_attention_heads);
+  if (gated) {
+    auto make_gate = [&](const std::string& stack, const PromptStackOptions& options, int64_t heads) {
+      if (!options.enabled) return torch::Tensor();
+      return register_parameter(stack + "_prompt_gate", torch::zeros({options.last_layer - options.first_layer + 1, heads}));
+    };
+    encoder_gate_ = make_gate("encoder", encoder_, config.encoder_attention_heads);
+    decoder_gate_ = make_gate("decoder", decoder_, config.decoder_attention_heads);
+  }
   spec.finish();
   set_spec(spec.canonical());
 
@@ -99,6 +108,8 @@ int64_t PrefixTuning::heads(const std::string& stack) const {
   return stack == "encoder" ? config_.encoder_attention_heads : config_.decoder_attention_heads;
 }
 
+torch::Tensor PrefixTuning::gate(const std::string& stack) { return stack == "encoder" ? encoder_gate_ : decoder_gate_; }
+
 torch::Tensor PrefixTuning::table(const std::string& stack) {
   auto& encoder = stack == "encoder" ? encoder_prompt_encoder_ : decoder_prompt_encoder_;
   return encoder.is_empty() ? torch::Tensor() : encoder->table();
@@ -111,8 +122,12 @@ std::vector<PrefixKV> PrefixTuning::stack_prompt(const std::string& stack, int64
   auto prompted = split_prompt_table(tables, options.last_layer - options.first_layer + 1, heads(stack), dropout_,
                                      is_training());
   const int64_t stack_layers = stack == "encoder" ? config_.encoder_layers : config_.decoder_layers;
+  const auto gates = gate(stack);
   std::vector<PrefixKV> all(stack_layers);  // unprompted layers stay undefined
-  for (size_t i = 0; i < prompted.size(); ++i) all[options.first_layer + i] = prompted[i];
+  for (size_t i = 0; i < prompted.size(); ++i) {
+    if (gates.defined()) prompted[i].gate = torch::tanh(gates[static_cast<int64_t>(i)]).view({1, -1, 1, 1});
+    all[options.first_layer + i] = prompted[i];
+  }
   return all;
 }
 
@@ -136,6 +151,8 @@ TensorMap PrefixTuning::export_tensors() {
   for (const std::string stack : {"encoder", "decoder"}) {
     auto folded = table(stack);
     if (folded.defined()) out[stack + "." + stack + "_prompt_encoder.embedding.weight"] = folded.detach().clone();
+    auto gates = gate(stack);
+    if (gates.defined()) out[stack + "." + stack + "_prompt_gate"] = gates.detach().clone();
   }
   return out;
 }

@@ -11,6 +11,9 @@
 //   init_std          N(0, std) initialisation (reference 0.02)
 //   init              random (N(0, init_std), the reference) | activations: the model's own keys and
 //                     values of a training batch (prefix_activation_init.h); reparam=none only
+//   gate              none (the prompt joins each layer's softmax, the reference) | zero: the prompt is
+//                     attended on its own and added through tanh(g), g per layer and head starting at 0,
+//                     so training starts from exactly the frozen model (attention.h, PrefixKV)
 #pragma once
 
 #include "tuning/prompt_encoder.h"
@@ -41,6 +44,8 @@ class PrefixTuning : public TuningMethod {
 
   // Folded per-stack tables [P, 2·L·d] (undefined for an unprompted stack), for the prompt bank.
   torch::Tensor table(const std::string& stack);
+  // Per-stack gate logits g [L, H] (undefined without gate=zero or for an unprompted stack).
+  torch::Tensor gate(const std::string& stack);
   const PromptStackOptions& stack_options(const std::string& stack) const;
   int64_t heads(const std::string& stack) const;
 
@@ -53,6 +58,7 @@ class PrefixTuning : public TuningMethod {
   bool init_from_activations_ = false;
   std::string export_spec_;
   PromptEncoder encoder_prompt_encoder_{nullptr}, decoder_prompt_encoder_{nullptr};
+  torch::Tensor encoder_gate_, decoder_gate_;  // g [L, H]; defined only with gate=zero
 };
 
 }  // namespace ofapt

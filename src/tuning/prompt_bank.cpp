@@ -9,6 +9,36 @@ namespace {
 
 using LayerPicker = const std::vector<ServedPrompt::Layer>& (*)(const ServedPrompt&);
 
+// Gated prompts (gate=zero) bring their per-head gates; a batch that also holds plain prompts or rows
+// without one marks which rows are gated, and the others keep the joint softmax (attention.h).
+template <typename LayerOf>
+void add_gates(const std::vector<const ServedPrompt*>& prompts, const LayerOf& layer_of, const torch::Tensor& sample,
+               PrefixKV& prefix) {
+  torch::Tensor heads_like;
+  for (const auto* prompt : prompts) {
+    const auto* used = layer_of(prompt);
+    if (used != nullptr && used->gate.defined()) heads_like = used->gate;
+  }
+  if (!heads_like.defined()) return;
+  std::vector<torch::Tensor> gates;
+  std::vector<uint8_t> gated;
+  for (const auto* prompt : prompts) {
+    const auto* used = layer_of(prompt);
+    const bool is_gated = used != nullptr && used->gate.defined();
+    gates.push_back(is_gated ? used->gate : torch::zeros_like(heads_like));
+    gated.push_back(is_gated ? 1 : 0);
+  }
+  const auto rows = static_cast<int64_t>(prompts.size());
+  prefix.gate = torch::stack(gates).to(sample.dtype()).view({rows, -1, 1, 1});
+  bool all_gated = true;
+  for (const uint8_t g : gated) all_gated = all_gated && g == 1;
+  if (!all_gated) {
+    prefix.gated_rows = torch::tensor(std::vector<int64_t>(gated.begin(), gated.end()), torch::kLong)
+                            .to(torch::kBool)
+                            .to(sample.device());
+  }
+}
+
 // One stack's PrefixKV per layer for the batch; empty when no row has a prompt in that stack.
 std::vector<PrefixKV> gather_stack(const std::vector<const ServedPrompt*>& prompts, LayerPicker stack_of) {
   int64_t layers = 0;
@@ -63,6 +93,7 @@ std::vector<PrefixKV> gather_stack(const std::vector<const ServedPrompt*>& promp
       bias.masked_fill_(columns >= used, -std::numeric_limits<float>::infinity());
       prefix.padding_bias = bias.view({rows, 1, 1, longest});
     }
+    add_gates(prompts, layer_of, sample, prefix);
     out[layer] = prefix;
   }
   return any ? out : std::vector<PrefixKV>{};
@@ -82,8 +113,10 @@ ServedPrompt ServedPrompt::from_method(PrefixTuning& method, const OfaConfig& co
     const auto& options = method.stack_options(stack);
     auto prefixes = split_prompt_table(table.detach().unsqueeze(0), options.last_layer - options.first_layer + 1,
                                        method.heads(stack), 0.0, false);
+    auto gates = method.gate(stack);
     for (size_t i = 0; i < prefixes.size(); ++i) {
-      layers[options.first_layer + i] = {prefixes[i].key[0].contiguous(), prefixes[i].value[0].contiguous()};
+      auto gate = gates.defined() ? torch::tanh(gates[static_cast<int64_t>(i)].detach()).contiguous() : torch::Tensor();
+      layers[options.first_layer + i] = {prefixes[i].key[0].contiguous(), prefixes[i].value[0].contiguous(), gate};
     }
     return layers;
   };
@@ -96,6 +129,7 @@ int64_t ServedPrompt::bytes() const {
     for (const auto& layer : *stack) {
       if (!layer.key.defined()) continue;
       total += static_cast<int64_t>(layer.key.nbytes() + layer.value.nbytes());
+      if (layer.gate.defined()) total += static_cast<int64_t>(layer.gate.nbytes());
     }
   }
   return total;

@@ -19,6 +19,7 @@ namespace ofapt {
 struct ServedPrompt {
   struct Layer {
     torch::Tensor key, value;  // [H, P, hd]; undefined when the layer has no prompt
+    torch::Tensor gate;        // [H] tanh(g) of a gated prompt (gate=zero); undefined: joint softmax
   };
   std::vector<Layer> encoder, decoder;  // one entry per layer of the model's stacks
 

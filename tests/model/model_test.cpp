@@ -100,8 +100,76 @@ TEST(Attention, MatchesTheDirectFormulaWithPrefixAndBias) {
   EXPECT_LT((out - expected).abs().max().item<float>(), 1e-5);
 }
 
+// A gated prefix is attended on its own and added through its per-head gate; a gate of 0 is the bare layer.
+TEST(Attention, GatedPrefixAddsItsOwnAttentionThroughTheGate) {
+  torch::manual_seed(4);
+  AttentionOptions options;
+  options.embed_dim = 16;
+  options.heads = 2;
+  OfaAttention attention(options);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : attention->parameters()) p.uniform_(-0.5, 0.5);
+  }
+  auto x = torch::randn({2, 5, 16});
+  auto bias = torch::randn({1, 2, 5, 5});
+  auto keys = attention->project_keys(x), values = attention->project_values(x);
+  PrefixKV prefix{torch::randn({2, 2, 3, 8}), torch::randn({2, 2, 3, 8})};
+  prefix.gate = torch::tensor({0.3f, -0.7f}).view({1, 2, 1, 1});
+  auto out = attention(x, keys, values, bias, prefix);
+
+  auto params = attention->named_parameters();
+  auto q = torch::linear(x, params["q_proj.weight"], params["q_proj.bias"]).view({2, 5, 2, 8}).transpose(1, 2) /
+           std::sqrt(16.0);
+  auto real = torch::matmul(torch::softmax(torch::matmul(q, keys.transpose(2, 3)) + bias, -1), values);
+  auto prompt = torch::matmul(torch::softmax(torch::matmul(q, prefix.key.transpose(2, 3)), -1), prefix.value);
+  auto heads = (real + prefix.gate * prompt) * params["c_attn"].view({1, 2, 1, 1});
+  auto expected = torch::linear(heads.transpose(1, 2).reshape({2, 5, 16}), params["out_proj.weight"],
+                                params["out_proj.bias"]);
+  EXPECT_LT((out - expected).abs().max().item<float>(), 1e-5);
+
+  prefix.gate = torch::zeros({1, 2, 1, 1});
+  EXPECT_LT((attention(x, keys, values, bias, prefix) - attention(x, keys, values, bias)).abs().max().item<float>(),
+            1e-6);
+}
+
 TEST(OfaModel, IncrementalDecodingEqualsFullRecomputation) {
   auto model = testing::make_small_model();
+  auto input = testing::make_input({{0, 5, 6, 7, 2}, {0, 9, 2}}, 32, 1);
+  auto prev = torch::tensor({{0, 11, 12, 13, 14}, {0, 21, 22, 23, 24}});
+  c10::InferenceMode inference;
+  auto encoded = model->encode(input);
+  auto full = model->decode(prev, encoded);
+  DecoderState state;
+  std::vector<torch::Tensor> steps;
+  for (int64_t t = 1; t <= prev.size(1); ++t) steps.push_back(model->decode(prev.slice(1, 0, t), encoded, {}, &state));
+  EXPECT_LT((torch::cat(steps, 1) - full).abs().max().item<float>(), 1e-4);
+}
+
+// entangle_position_embedding adds the raw (un-normed) position rows to the embeddings: text-only,
+// that is the plain model fed token embeddings plus those rows; the positions' bias is unchanged.
+TEST(OfaModel, EntangledPositionsAreAddedToTheEmbeddings) {
+  auto entangled = testing::make_small_model(7, /*entangle=*/true);
+  auto plain = testing::make_small_model(7, /*entangle=*/false);
+  auto input = testing::make_input({{0, 5, 6, 7, 2}}, 32, 1);
+  input.images = torch::Tensor();
+  c10::InferenceMode inference;
+  const auto with_positions = entangled->encode(input).hidden;
+  EncoderInput shifted = input;
+  auto weights = plain->named_parameters();
+  shifted.token_embeddings = torch::embedding(weights["encoder.embed_tokens.weight"], input.tokens) +
+                             weights["encoder.embed_positions.weight"].slice(0, 0, input.tokens.size(1)).unsqueeze(0);
+  EXPECT_LT((plain->encode(shifted).hidden - with_positions).abs().max().item<float>(), 1e-5);
+  EXPECT_GT((plain->encode(input).hidden - with_positions).abs().max().item<float>(), 1e-2);
+  // Image patches get their canvas rows: the same image scores differently once entangled.
+  auto with_image = testing::make_input({{0, 5, 6, 7, 2}}, 32, 1);
+  EXPECT_GT((plain->encode(with_image).hidden - entangled->encode(with_image).hidden).abs().max().item<float>(), 1e-2);
+  auto config = OfaConfig::from_json(entangled->config().to_json(), "test");
+  EXPECT_TRUE(config.entangle_position_embedding);
+}
+
+TEST(OfaModel, EntangledIncrementalDecodingEqualsFullRecomputation) {
+  auto model = testing::make_small_model(7, /*entangle=*/true);
   auto input = testing::make_input({{0, 5, 6, 7, 2}, {0, 9, 2}}, 32, 1);
   auto prev = torch::tensor({{0, 11, 12, 13, 14}, {0, 21, 22, 23, 24}});
   c10::InferenceMode inference;

@@ -70,7 +70,8 @@ TEST_P(EveryMethod, TrainsOnlyWhatItNames) {
 
 INSTANTIATE_TEST_SUITE_P(Methods, EveryMethod,
                          ::testing::Values("prompt:length=4", "prompt:length=3,reparam=mlp,hidden=16",
-                                           "prompt:length=2,depth=decoder,layers=1", "adapter:dim=8",
+                                           "prompt:length=2,depth=decoder,layers=1", "prompt:length=3,gate=zero",
+                                           "adapter:dim=8",
                                            "adapter:dim=4,init=identity,depth=encoder", "bitfit", "bitfit:all",
                                            "lora:rank=2,targets=q_proj+v_proj+fc1",
                                            "lora:rank=2,targets=cross_attn.k_proj,depth=decoder",
@@ -98,11 +99,13 @@ TEST(MethodCounts, BitFitReferenceSetFollowsTheFairseqNameRule) {
   EXPECT_FALSE(is_reference_bitfit_parameter("encoder.layers.0.fc1.weight"));
 }
 
-TEST(MethodInit, IdentityAdapterAndFreshLoraLeaveTheModelUnchanged) {
+// Identity adapters, fresh LoRA and zero-gated prompts start from exactly the frozen model.
+TEST(MethodInit, IdentityAdapterFreshLoraAndZeroGatedPromptsLeaveTheModelUnchanged) {
   const auto batch = testing::make_small_batch();
   auto reference_model = testing::make_small_model();
   auto expected = reference_model->forward(batch.input, batch.prev_tokens);
-  for (const std::string spec : {"adapter:dim=8,init=identity", "lora:rank=4,targets=q_proj+k_proj+v_proj+out_proj+fc1+fc2"}) {
+  for (const std::string spec : {"adapter:dim=8,init=identity", "lora:rank=4,targets=q_proj+k_proj+v_proj+out_proj+fc1+fc2",
+                                 "prompt:length=4,gate=zero", "prompt:length=2,reparam=mlp,hidden=8,gate=zero"}) {
     auto method = attach_method(spec, testing::make_small_model());
     method->set_training(false);
     auto actual = method->model()->forward(batch.input, batch.prev_tokens);
@@ -155,6 +158,7 @@ TEST(MethodGradients, PromptEncoderMlpMatchesFiniteDifferences) {
   expect_gradients_match("prompt:length=3,reparam=mlp,hidden=8");
 }
 TEST(MethodGradients, PromptTableMatchesFiniteDifferences) { expect_gradients_match("prompt:length=3"); }
+TEST(MethodGradients, GatedPromptMatchesFiniteDifferences) { expect_gradients_match("prompt:length=3,gate=zero"); }
 TEST(MethodGradients, AdapterMatchesFiniteDifferences) { expect_gradients_match("adapter:dim=4"); }
 TEST(MethodGradients, LoraMatchesFiniteDifferences) {
   expect_gradients_match("lora:rank=2,alpha=4,targets=q_proj+v_proj+fc2");

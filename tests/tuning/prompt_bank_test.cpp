@@ -54,10 +54,43 @@ TEST(PromptBank, MixedBatchEqualsEachRowAlone) {
   }
 }
 
+// Gated prompts (their own softmax, added through tanh(g)) batch with plain prompts and bare rows.
+TEST(PromptBank, GatedPlainAndBareRowsInOneBatchEqualEachRowAlone) {
+  auto model = testing::make_small_model();
+  auto gated = trained_prompt(model, "prompt:length=4,gate=zero", 8);
+  auto gated_short = trained_prompt(model, "prompt:length=2,depth=decoder,gate=zero", 9);
+  auto plain = trained_prompt(model, "prompt:length=3", 10);
+  PromptBank bank(model->config());
+  bank.add("gated", *gated);
+  bank.add("gated_short", *gated_short);
+  bank.add("plain", *plain);
+  auto input = testing::make_input({{0, 11, 12, 13, 2}, {0, 21, 22, 2}, {0, 31, 2}, {0, 41, 42, 43, 44, 2}}, 32, 4);
+  auto prev = torch::tensor({0, 40, 41, 0, 50, 51, 0, 60, 61, 0, 70, 71}, torch::kLong).view({4, 3});
+  std::vector<std::shared_ptr<PrefixTuning>> methods = {gated, gated_short, plain};
+  for (const std::vector<int64_t>& rows : {std::vector<int64_t>{0, 1, 0, 1}, std::vector<int64_t>{2, 0, -1, 1}}) {
+    auto mixed = model->forward(input, prev, bank.gather(rows));
+    for (int64_t r = 0; r < 4; ++r) {
+      PromptKV alone = rows[r] < 0 ? PromptKV{} : methods[rows[r]]->prompt(1);
+      auto expected = model->forward(select_row(input, r), prev.narrow(0, r, 1), alone);
+      EXPECT_TRUE(torch::allclose(mixed.narrow(0, r, 1), expected, 1e-5, 1e-5)) << "row " << r;
+    }
+  }
+  // The gate is the prompt's own: zero gates give the bare model on every row.
+  auto closed = trained_prompt(model, "prompt:length=4,gate=zero", 11);
+  {
+    torch::NoGradGuard no_grad;
+    closed->gate("encoder").zero_();
+    closed->gate("decoder").zero_();
+  }
+  bank.add("closed", *closed);
+  EXPECT_TRUE(torch::allclose(model->forward(input, prev, bank.gather({3, 3, 3, 3})), model->forward(input, prev),
+                              1e-6, 1e-6));
+}
+
 TEST(PromptBank, BeamSearchWithMixedPromptsMatchesSingleRows) {
   auto model = testing::make_small_model();
   auto a = trained_prompt(model, "prompt:length=4", 5);
-  auto b = trained_prompt(model, "prompt:length=1", 6);
+  auto b = trained_prompt(model, "prompt:length=1,gate=zero", 6);
   PromptBank bank(model->config());
   bank.add("a", *a);
   bank.add("b", *b);

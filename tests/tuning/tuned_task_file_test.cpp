@@ -57,6 +57,7 @@ TEST_P(TunedFileRoundTrip, ReloadsToTheSameOutputs) {
 
 INSTANTIATE_TEST_SUITE_P(Methods, TunedFileRoundTrip,
                          ::testing::Values("prompt:length=3", "prompt:length=2,reparam=mlp,hidden=8,layers=1",
+                                           "prompt:length=2,reparam=mlp,hidden=8,gate=zero",
                                            "adapter:dim=4", "bitfit", "lora:rank=2", "finetune"));
 
 TEST(TunedFile, PromptFileHoldsOnlyThePromptTables) {
