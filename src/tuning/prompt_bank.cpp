@@ -82,7 +82,9 @@ std::vector<PrefixKV> gather_stack(const std::vector<const ServedPrompt*>& promp
       values.push_back(pad == 0 ? used->value : torch::constant_pad_nd(used->value, {0, 0, 0, pad}, 0.0));
       lengths.push_back(used->key.size(1));
     }
-    PrefixKV prefix{torch::stack(keys), torch::stack(values), {}};
+    PrefixKV prefix;
+    prefix.key = torch::stack(keys);
+    prefix.value = torch::stack(values);
     bool padded = false;
     for (const int64_t length : lengths) padded = padded || length < longest;
     if (padded) {

@@ -34,7 +34,12 @@ std::vector<PrefixKV> split_prompt_table(const torch::Tensor& tables, int64_t la
   kv = torch::dropout(kv, dropout, training).permute({2, 0, 3, 1, 4});  // [2L, B, H, P, hd]
   std::vector<PrefixKV> prefixes;
   prefixes.reserve(layers);
-  for (int64_t i = 0; i < layers; ++i) prefixes.push_back({kv[2 * i], kv[2 * i + 1], {}});
+  for (int64_t i = 0; i < layers; ++i) {
+    PrefixKV prefix;
+    prefix.key = kv[2 * i];
+    prefix.value = kv[2 * i + 1];
+    prefixes.push_back(prefix);
+  }
   return prefixes;
 }
 

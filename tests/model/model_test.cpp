@@ -70,16 +70,20 @@ TEST(PositionBuckets, ImageBucketsFollowTheCanvasFormula) {
   EXPECT_EQ(bucket[0][0].item<int64_t>(), 6891);
 }
 
-TEST(Attention, MatchesTheDirectFormulaWithPrefixAndBias) {
-  torch::manual_seed(3);
+// d 16, 2 heads, every weight uniform in [-0.5, 0.5].
+OfaAttention random_attention(uint64_t seed) {
+  torch::manual_seed(seed);
   AttentionOptions options;
   options.embed_dim = 16;
   options.heads = 2;
   OfaAttention attention(options);
-  {
-    torch::NoGradGuard no_grad;
-    for (auto& p : attention->parameters()) p.uniform_(-0.5, 0.5);
-  }
+  torch::NoGradGuard no_grad;
+  for (auto& p : attention->parameters()) p.uniform_(-0.5, 0.5);
+  return attention;
+}
+
+TEST(Attention, MatchesTheDirectFormulaWithPrefixAndBias) {
+  auto attention = random_attention(3);
   auto x = torch::randn({2, 5, 16});
   auto bias = torch::randn({1, 2, 5, 5});
   PrefixKV prefix{torch::randn({2, 2, 3, 8}), torch::randn({2, 2, 3, 8})};
@@ -102,15 +106,7 @@ TEST(Attention, MatchesTheDirectFormulaWithPrefixAndBias) {
 
 // A gated prefix is attended on its own and added through its per-head gate; a gate of 0 is the bare layer.
 TEST(Attention, GatedPrefixAddsItsOwnAttentionThroughTheGate) {
-  torch::manual_seed(4);
-  AttentionOptions options;
-  options.embed_dim = 16;
-  options.heads = 2;
-  OfaAttention attention(options);
-  {
-    torch::NoGradGuard no_grad;
-    for (auto& p : attention->parameters()) p.uniform_(-0.5, 0.5);
-  }
+  auto attention = random_attention(4);
   auto x = torch::randn({2, 5, 16});
   auto bias = torch::randn({1, 2, 5, 5});
   auto keys = attention->project_keys(x), values = attention->project_values(x);
@@ -134,16 +130,18 @@ TEST(Attention, GatedPrefixAddsItsOwnAttentionThroughTheGate) {
 }
 
 TEST(OfaModel, IncrementalDecodingEqualsFullRecomputation) {
-  auto model = testing::make_small_model();
-  auto input = testing::make_input({{0, 5, 6, 7, 2}, {0, 9, 2}}, 32, 1);
-  auto prev = torch::tensor({{0, 11, 12, 13, 14}, {0, 21, 22, 23, 24}});
-  c10::InferenceMode inference;
-  auto encoded = model->encode(input);
-  auto full = model->decode(prev, encoded);
-  DecoderState state;
-  std::vector<torch::Tensor> steps;
-  for (int64_t t = 1; t <= prev.size(1); ++t) steps.push_back(model->decode(prev.slice(1, 0, t), encoded, {}, &state));
-  EXPECT_LT((torch::cat(steps, 1) - full).abs().max().item<float>(), 1e-4);
+  for (const bool entangle : {false, true}) {
+    auto model = testing::make_small_model(7, entangle);
+    auto input = testing::make_input({{0, 5, 6, 7, 2}, {0, 9, 2}}, 32, 1);
+    auto prev = torch::tensor({{0, 11, 12, 13, 14}, {0, 21, 22, 23, 24}});
+    c10::InferenceMode inference;
+    auto encoded = model->encode(input);
+    auto full = model->decode(prev, encoded);
+    DecoderState state;
+    std::vector<torch::Tensor> steps;
+    for (int64_t t = 1; t <= prev.size(1); ++t) steps.push_back(model->decode(prev.slice(1, 0, t), encoded, {}, &state));
+    EXPECT_LT((torch::cat(steps, 1) - full).abs().max().item<float>(), 1e-4) << "entangle " << entangle;
+  }
 }
 
 // entangle_position_embedding adds the raw (un-normed) position rows to the embeddings: text-only,
@@ -166,19 +164,6 @@ TEST(OfaModel, EntangledPositionsAreAddedToTheEmbeddings) {
   EXPECT_GT((plain->encode(with_image).hidden - entangled->encode(with_image).hidden).abs().max().item<float>(), 1e-2);
   auto config = OfaConfig::from_json(entangled->config().to_json(), "test");
   EXPECT_TRUE(config.entangle_position_embedding);
-}
-
-TEST(OfaModel, EntangledIncrementalDecodingEqualsFullRecomputation) {
-  auto model = testing::make_small_model(7, /*entangle=*/true);
-  auto input = testing::make_input({{0, 5, 6, 7, 2}, {0, 9, 2}}, 32, 1);
-  auto prev = torch::tensor({{0, 11, 12, 13, 14}, {0, 21, 22, 23, 24}});
-  c10::InferenceMode inference;
-  auto encoded = model->encode(input);
-  auto full = model->decode(prev, encoded);
-  DecoderState state;
-  std::vector<torch::Tensor> steps;
-  for (int64_t t = 1; t <= prev.size(1); ++t) steps.push_back(model->decode(prev.slice(1, 0, t), encoded, {}, &state));
-  EXPECT_LT((torch::cat(steps, 1) - full).abs().max().item<float>(), 1e-4);
 }
 
 TEST(OfaModel, PaddingDoesNotChangeScores) {
