@@ -1,5 +1,6 @@
 #include "tuning/prompt_bank.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "util/error.h"
@@ -21,7 +22,7 @@ void add_gates(const std::vector<const ServedPrompt*>& prompts, const LayerOf& l
   }
   if (!heads_like.defined()) return;
   std::vector<torch::Tensor> gates;
-  std::vector<uint8_t> gated;
+  std::vector<int64_t> gated;  // 1 for a row with a gated prompt
   for (const auto* prompt : prompts) {
     const auto* used = layer_of(prompt);
     const bool is_gated = used != nullptr && used->gate.defined();
@@ -30,12 +31,8 @@ void add_gates(const std::vector<const ServedPrompt*>& prompts, const LayerOf& l
   }
   const auto rows = static_cast<int64_t>(prompts.size());
   prefix.gate = torch::stack(gates).to(sample.dtype()).view({rows, -1, 1, 1});
-  bool all_gated = true;
-  for (const uint8_t g : gated) all_gated = all_gated && g == 1;
-  if (!all_gated) {
-    prefix.gated_rows = torch::tensor(std::vector<int64_t>(gated.begin(), gated.end()), torch::kLong)
-                            .to(torch::kBool)
-                            .to(sample.device());
+  if (std::find(gated.begin(), gated.end(), 0) != gated.end()) {
+    prefix.gated_rows = torch::tensor(gated, torch::kLong).to(torch::kBool).to(sample.device());
   }
 }
 
