@@ -1,0 +1,10 @@
+# drawn by ofapt study; run `gnuplot vqa-vqa-curve-seconds.gp` in this directory to redraw
+set terminal svg size 760,520 dynamic font 'sans,12' background '#ffffff'
+set output "vqa-vqa-curve-seconds.svg"
+set title "vqa: vqa learning curves (mean over seeds)" noenhanced
+set xlabel "training seconds" noenhanced
+set ylabel "accuracy (val)" noenhanced
+set grid ytics
+set key below noenhanced
+plot "vqa-vqa-curve-seconds.dat" index 0 using 1:2 with linespoints lw 2 title "paper recipe (lr 3e-2, random init)", \
+     "vqa-vqa-curve-seconds.dat" index 1 using 1:2 with linespoints lw 2 title "init from activations"
