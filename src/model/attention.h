@@ -30,6 +30,12 @@ struct PrefixKV {
   torch::Tensor gate;          // [B|1, H, 1, 1] factor on the prompt's own attention; undefined: joint softmax
   torch::Tensor gated_rows;    // [B] bool; undefined: every row is gated (when `gate` is defined)
   bool defined() const { return key.defined(); }
+  // The same prompt with f applied to each of its defined tensors (a device move, say).
+  template <typename F>
+  PrefixKV map_tensors(F f) const {
+    auto apply = [&](const torch::Tensor& t) { return t.defined() ? f(t) : t; };
+    return {apply(key), apply(value), apply(padding_bias), apply(gate), apply(gated_rows)};
+  }
 };
 
 struct AttentionOptions {

@@ -15,12 +15,7 @@ double milliseconds(std::chrono::steady_clock::duration duration) {
 PromptKV to_device(PromptKV prompt, const torch::Device& device) {
   for (auto* stack : {&prompt.encoder, &prompt.decoder}) {
     for (auto& layer : *stack) {
-      if (!layer.defined()) continue;
-      layer.key = layer.key.to(device);
-      layer.value = layer.value.to(device);
-      if (layer.padding_bias.defined()) layer.padding_bias = layer.padding_bias.to(device);
-      if (layer.gate.defined()) layer.gate = layer.gate.to(device);
-      if (layer.gated_rows.defined()) layer.gated_rows = layer.gated_rows.to(device);
+      layer = layer.map_tensors([&](const torch::Tensor& t) { return t.to(device); });
     }
   }
   return prompt;

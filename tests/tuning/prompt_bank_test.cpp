@@ -29,6 +29,20 @@ EncoderInput select_row(const EncoderInput& input, int64_t row) {
   return one;
 }
 
+// The bank's batch for `rows` (-1 = no prompt) equals each row run alone with its own method's prompt,
+// on four rows of different source lengths.
+void expect_rows_equal_alone(OfaModel model, const PromptBank& bank, const std::vector<int64_t>& rows,
+                             const std::vector<std::shared_ptr<PrefixTuning>>& methods) {
+  auto input = testing::make_input({{0, 11, 12, 13, 2}, {0, 21, 22, 2}, {0, 31, 2}, {0, 41, 42, 43, 44, 2}}, 32, 4);
+  auto prev = torch::tensor({0, 40, 41, 0, 50, 51, 0, 60, 61, 0, 70, 71}, torch::kLong).view({4, 3});
+  auto mixed = model->forward(input, prev, bank.gather(rows));
+  for (int64_t r = 0; r < 4; ++r) {
+    PromptKV alone = rows[r] < 0 ? PromptKV{} : methods[rows[r]]->prompt(1);
+    auto expected = model->forward(select_row(input, r), prev.narrow(0, r, 1), alone);
+    EXPECT_TRUE(torch::allclose(mixed.narrow(0, r, 1), expected, 1e-5, 1e-5)) << "row " << r;
+  }
+}
+
 TEST(PromptBank, MixedBatchEqualsEachRowAlone) {
   auto model = testing::make_small_model();
   auto long_prompt = trained_prompt(model, "prompt:length=5", 1);
@@ -41,17 +55,7 @@ TEST(PromptBank, MixedBatchEqualsEachRowAlone) {
   EXPECT_EQ(bank.index_of("short"), 1);
   EXPECT_THROW(bank.add("long", *long_prompt), Error);
 
-  auto input = testing::make_input({{0, 11, 12, 13, 2}, {0, 21, 22, 2}, {0, 31, 2}, {0, 41, 42, 43, 44, 2}}, 32, 4);
-  auto prev = torch::tensor({0, 40, 41, 0, 50, 51, 0, 60, 61, 0, 70, 71}, torch::kLong).view({4, 3});
-  const std::vector<int64_t> rows = {1, -1, 0, 2};
-  auto mixed = model->forward(input, prev, bank.gather(rows));
-
-  std::vector<std::shared_ptr<PrefixTuning>> methods = {long_prompt, short_prompt, decoder_only};
-  for (int64_t r = 0; r < 4; ++r) {
-    PromptKV alone = rows[r] < 0 ? PromptKV{} : methods[rows[r]]->prompt(1);
-    auto expected = model->forward(select_row(input, r), prev.narrow(0, r, 1), alone);
-    EXPECT_TRUE(torch::allclose(mixed.narrow(0, r, 1), expected, 1e-5, 1e-5)) << "row " << r;
-  }
+  expect_rows_equal_alone(model, bank, {1, -1, 0, 2}, {long_prompt, short_prompt, decoder_only});
 }
 
 // Gated prompts (their own softmax, added through tanh(g)) batch with plain prompts and bare rows.
@@ -64,18 +68,11 @@ TEST(PromptBank, GatedPlainAndBareRowsInOneBatchEqualEachRowAlone) {
   bank.add("gated", *gated);
   bank.add("gated_short", *gated_short);
   bank.add("plain", *plain);
+  expect_rows_equal_alone(model, bank, {0, 1, 0, 1}, {gated, gated_short, plain});
+  expect_rows_equal_alone(model, bank, {2, 0, -1, 1}, {gated, gated_short, plain});
+  // The gate is the prompt's own: zero gates give the bare model on every row.
   auto input = testing::make_input({{0, 11, 12, 13, 2}, {0, 21, 22, 2}, {0, 31, 2}, {0, 41, 42, 43, 44, 2}}, 32, 4);
   auto prev = torch::tensor({0, 40, 41, 0, 50, 51, 0, 60, 61, 0, 70, 71}, torch::kLong).view({4, 3});
-  std::vector<std::shared_ptr<PrefixTuning>> methods = {gated, gated_short, plain};
-  for (const std::vector<int64_t>& rows : {std::vector<int64_t>{0, 1, 0, 1}, std::vector<int64_t>{2, 0, -1, 1}}) {
-    auto mixed = model->forward(input, prev, bank.gather(rows));
-    for (int64_t r = 0; r < 4; ++r) {
-      PromptKV alone = rows[r] < 0 ? PromptKV{} : methods[rows[r]]->prompt(1);
-      auto expected = model->forward(select_row(input, r), prev.narrow(0, r, 1), alone);
-      EXPECT_TRUE(torch::allclose(mixed.narrow(0, r, 1), expected, 1e-5, 1e-5)) << "row " << r;
-    }
-  }
-  // The gate is the prompt's own: zero gates give the bare model on every row.
   auto closed = trained_prompt(model, "prompt:length=4,gate=zero", 11);
   {
     torch::NoGradGuard no_grad;
