@@ -52,12 +52,16 @@ int run(PretrainOptions& options) {
   std::string tokenizer_dir;
   if (!options.model.empty()) {
     CheckpointContents contents = read_checkpoint(options.model);
-    if (options.entangle_positions) contents.config["entangle_position_embedding"] = true;
+    if (options.entangle_positions) {
+      contents.config["entangle_position_embedding"] = true;
+      contents.config["decoder_entangle_position_embedding"] = true;
+    }
     model = build_model(contents);
     tokenizer_dir = contents.directory;
   } else {
     OfaConfig config = OfaConfig::preset(options.preset);
     config.entangle_position_embedding = options.entangle_positions;
+    config.decoder_entangle_position_embedding = options.entangle_positions;
     torch::manual_seed(options.init_seed);
     model = OfaModel(config);
     model->initialize_weights(options.init_seed);

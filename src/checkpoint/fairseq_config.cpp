@@ -117,6 +117,11 @@ nlohmann::json hf_config_from_fairseq_args(const nlohmann::json& args, const Ten
   copy_bool("code_layernorm_embedding", true);
   copy_bool("add_type_embedding", true);
   copy_bool("entangle_position_embedding", false);
+  // The reference decoder adds target positions unless --disable-entangle, whatever the flag above
+  // says (its test is `entangle_position_embedding is not None`; ofa-spec 5.4).
+  bool disable_entangle = false;
+  read_arg(args, "disable_entangle", disable_entangle, source);
+  config["decoder_entangle_position_embedding"] = !disable_entangle;
   bool no_scale_embedding = true;
   read_arg(args, "no_scale_embedding", no_scale_embedding, source);
   config["scale_embedding"] = !no_scale_embedding;

@@ -109,7 +109,7 @@ torch::Tensor OfaDecoderImpl::features(const torch::Tensor& prev_tokens, const E
   const double embed_scale = config_.scale_embedding ? std::sqrt(static_cast<double>(config_.d_model)) : 1.0;
   auto x = embed_tokens_(prev_tokens.slice(1, start));
   if (embed_scale != 1.0) x = x * embed_scale;
-  if (config_.entangle_position_embedding) x = x + tgt_positions.slice(1, start);
+  if (config_.decoder_entangle_position_embedding) x = x + tgt_positions.slice(1, start);
   if (layernorm_embedding_) x = layernorm_embedding_(x);
   x = torch::dropout(x, config_.dropout, training);
 

@@ -122,6 +122,11 @@ OfaConfig OfaConfig::from_json(const nlohmann::json& json, const std::string& so
   read_field(json, "bos_token_id", config.bos_token_id, source);
   read_field(json, "eos_token_id", config.eos_token_id, source);
   read_field(json, "entangle_position_embedding", config.entangle_position_embedding, source);
+  // HF OFA ports gate the decoder's positions on entangle && !disable_entangle.
+  bool disable_entangle = false;
+  read_field(json, "disable_entangle", disable_entangle, source);
+  config.decoder_entangle_position_embedding = config.entangle_position_embedding && !disable_entangle;
+  read_field(json, "decoder_entangle_position_embedding", config.decoder_entangle_position_embedding, source);
   bool normalize_before = true;
   read_field(json, "encoder_normalize_before", normalize_before, source);
   read_field(json, "decoder_normalize_before", normalize_before, source);
@@ -160,6 +165,7 @@ nlohmann::json OfaConfig::to_json() const {
           {"decoder_drop_path_rate", decoder_drop_path_rate},
           {"resnet_drop_path_rate", resnet_drop_path_rate},
           {"entangle_position_embedding", entangle_position_embedding},
+          {"decoder_entangle_position_embedding", decoder_entangle_position_embedding},
           {"encoder_normalize_before", true},
           {"decoder_normalize_before", true},
           {"share_decoder_input_output_embed", true},

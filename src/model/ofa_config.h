@@ -33,6 +33,9 @@ struct OfaConfig {
   // Also add the raw absolute position embeddings to the text, image and target embeddings, so the
   // hidden states themselves carry positions (OFA's option; its released scripts turn it off).
   bool entangle_position_embedding = false;
+  // The same for the decoder's target embeddings. Equal to the above except in fairseq checkpoints
+  // trained without --disable-entangle: the reference decoder then adds positions on its own.
+  bool decoder_entangle_position_embedding = false;
   int64_t code_image_size = 128;           // image-code generation grid (decoder image_position_idx)
   double dropout = 0.0;                    // residual and embedding dropout
   double attention_dropout = 0.0;          // dropout on attention probabilities

@@ -32,6 +32,9 @@ TEST(FairseqConfig, MapsTheFixtureArguments) {
     EXPECT_EQ(config["bos_token_id"], 0);
     EXPECT_EQ(config["eos_token_id"], 2);
     EXPECT_EQ(config["code_image_size"], 128);
+    // No --disable-entangle in these args: the reference decoder adds its positions, the encoder not.
+    EXPECT_EQ(config["entangle_position_embedding"], false);
+    EXPECT_EQ(config["decoder_entangle_position_embedding"], true);
     EXPECT_EQ(config["ofapt_prompt"]["encoder_prompt_length"], 10);
     EXPECT_EQ(config["ofapt_prompt"]["decoder_prompt"], true);
     EXPECT_EQ(config["ofapt_prompt"].count("dropout"), 0u);
@@ -59,6 +62,17 @@ TEST(FairseqConfig, ArchSuppliesDefaults) {
     EXPECT_EQ(config["image_bucket_size"], 42);
     EXPECT_FALSE(config.contains("ofapt_prompt"));
   }
+}
+
+TEST(FairseqConfig, DisableEntangleTurnsOffTheDecoderPositions) {
+  const TensorMap model = {{"encoder.embed_tokens.weight", at::zeros({10, 256})}};
+  const nlohmann::json released = hf_config_from_fairseq_args({{"arch", "ofa_tiny"}, {"disable_entangle", true}}, model);
+  EXPECT_EQ(released["entangle_position_embedding"], false);
+  EXPECT_EQ(released["decoder_entangle_position_embedding"], false);
+  const nlohmann::json entangled = hf_config_from_fairseq_args(
+      {{"arch", "ofa_tiny"}, {"entangle_position_embedding", true}, {"disable_entangle", false}}, model);
+  EXPECT_EQ(entangled["entangle_position_embedding"], true);
+  EXPECT_EQ(entangled["decoder_entangle_position_embedding"], true);
 }
 
 TEST(FairseqConfig, RefusesBadArguments) {

@@ -164,6 +164,30 @@ TEST(OfaModel, EntangledPositionsAreAddedToTheEmbeddings) {
   EXPECT_GT((plain->encode(with_image).hidden - entangled->encode(with_image).hidden).abs().max().item<float>(), 1e-2);
   auto config = OfaConfig::from_json(entangled->config().to_json(), "test");
   EXPECT_TRUE(config.entangle_position_embedding);
+  EXPECT_TRUE(config.decoder_entangle_position_embedding);
+}
+
+// The decoder's flag alone (a fairseq checkpoint trained without --disable-entangle) moves the
+// decoder's scores and leaves the encoder as it was.
+TEST(OfaModel, DecoderEntanglementIsItsOwnFlag) {
+  auto plain = testing::make_small_model(7, /*entangle=*/false);
+  auto decoder_only = testing::make_small_model(7, /*entangle=*/false, /*decoder_entangle=*/1);
+  auto input = testing::make_input({{0, 5, 6, 7, 2}}, 32, 1);
+  auto prev = torch::tensor({{0, 8, 9, 10}}, torch::kLong);
+  c10::InferenceMode inference;
+  const auto plain_encoded = plain->encode(input);
+  const auto entangled_encoded = decoder_only->encode(input);
+  EXPECT_LT((plain_encoded.hidden - entangled_encoded.hidden).abs().max().item<float>(), 1e-6);
+  EXPECT_GT((plain->decode(prev, plain_encoded) - decoder_only->decode(prev, entangled_encoded)).abs().max().item<float>(),
+            1e-2);
+  // The HF ports' spelling: entangle_position_embedding with disable_entangle leaves the decoder bare.
+  nlohmann::json json = plain->config().to_json();
+  json.erase("decoder_entangle_position_embedding");
+  json["entangle_position_embedding"] = true;
+  json["disable_entangle"] = true;
+  const OfaConfig read = OfaConfig::from_json(json, "test");
+  EXPECT_TRUE(read.entangle_position_embedding);
+  EXPECT_FALSE(read.decoder_entangle_position_embedding);
 }
 
 TEST(OfaModel, PaddingDoesNotChangeScores) {

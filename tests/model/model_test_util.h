@@ -8,10 +8,11 @@
 namespace ofapt::testing {
 
 // A tiny random model (d 32, 2+2 layers, resnet18 stem, vocab 300) in eval mode; `entangle` adds the
-// absolute positions to its embeddings too.
-inline OfaModel make_small_model(uint64_t seed = 7, bool entangle = false) {
+// absolute positions to its embeddings too, `decoder_entangle` (default: the same) to the decoder's.
+inline OfaModel make_small_model(uint64_t seed = 7, bool entangle = false, int decoder_entangle = -1) {
   OfaConfig config = OfaConfig::preset("micro");
   config.entangle_position_embedding = entangle;
+  config.decoder_entangle_position_embedding = decoder_entangle < 0 ? entangle : decoder_entangle == 1;
   config.d_model = 32;
   config.encoder_ffn_dim = config.decoder_ffn_dim = 64;
   config.resnet_type = "resnet18";
