@@ -108,11 +108,7 @@ int run(DemoOptions& options) {
   make_directories(options.work);
   const std::string world_dir = join_path(options.work, "world");
   const auto total_start = std::chrono::steady_clock::now();
-  if (!file_exists(join_path(world_dir, "world.json"))) {
-    make_directory(world_dir);
-    std::cerr << "== writing the downstream world to " << world_dir << "\n";
-    world::write_world(world_dir, options.world);
-  }
+  if (world::ensure_world(world_dir, options.world)) std::cerr << "== wrote the downstream world to " << world_dir << "\n";
 
   OfaModel model = load_model(options.model);
   auto tokenizer = std::make_shared<const text::OfaTokenizer>(text::load_tokenizer(options.model));

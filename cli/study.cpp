@@ -17,6 +17,7 @@
 #include "util/device.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/hash.h"
 #include "util/threading.h"
 
 namespace ofapt::cli {
@@ -43,14 +44,21 @@ LoadedTask load_task(const StudySpec& spec, const std::string& task_name, const 
   loaded.task = build_task(options, tokenizer);
   loaded.train = std::make_unique<TaskDataset>(loaded.task, join_path(data_dir, task_name + "_train.tsv"), true);
   loaded.valid = std::make_unique<TaskDataset>(loaded.task, join_path(data_dir, task_name + "_val.tsv"), false);
-  // The base model's score, once per study: every learning curve starts from it.
+  // The base model's score, once per study: every learning curve starts from it. The record names
+  // the val rows it was scored on (a hash of the file), so new data is scored again, never reused.
   const std::string zero_shot_path = join_path(join_path(out, "zero_shot"), task_name + ".json");
+  const std::string val_hash = Hash64().update(read_file(join_path(data_dir, task_name + "_val.tsv"))).hex();
+  nlohmann::json record;
   if (file_exists(zero_shot_path)) {
-    const auto record = nlohmann::json::parse(read_file(zero_shot_path), nullptr, false);
+    record = nlohmann::json::parse(read_file(zero_shot_path), nullptr, false);
     OFAPT_CHECK(record.is_object() && record.contains("value"), ErrorKind::kInput, zero_shot_path,
                 ": not a zero-shot record; delete it to recompute");
-    loaded.zero_shot = record["value"].get<double>();
-  } else {
+    if (record.value("val_hash", "") != val_hash) {
+      std::cerr << "== " << zero_shot_path << " was scored on other val rows; scoring again\n";
+      record = nullptr;
+    }
+  }
+  if (record.is_null()) {
     std::cerr << "== zero-shot " << task_name << " on " << std::min(spec.eval_rows, loaded.valid->size())
               << " val rows\n";
     OfaModel model = load_model(spec.model);
@@ -60,12 +68,12 @@ LoadedTask load_task(const StudySpec& spec, const std::string& task_name, const 
     evaluation.max_samples = spec.eval_rows;
     const TaskEvaluation result = evaluate_task(
         model, prompt_of(nullptr), *loaded.valid, evaluation, device);
-    loaded.zero_shot = result.value;
     make_directory(join_path(out, "zero_shot"));
-    const nlohmann::json record = {
-        {"task", task_name}, {"metric", result.metric}, {"value", result.value}, {"rows", spec.eval_rows}};
+    record = {{"task", task_name}, {"metric", result.metric}, {"value", result.value}, {"rows", spec.eval_rows},
+              {"val_hash", val_hash}};
     write_file_atomic(zero_shot_path, record.dump(1) + "\n");
   }
+  loaded.zero_shot = record["value"].get<double>();
   return loaded;
 }
 
@@ -94,11 +102,7 @@ int run(StudyCliOptions& options) {
     std::string data_dir = spec.data;
     if (data_dir.empty()) {
       data_dir = join_path(options.out, "world");
-      if (!file_exists(join_path(data_dir, "world.json"))) {
-        make_directory(data_dir);
-        std::cerr << "== writing the downstream world to " << data_dir << "\n";
-        world::write_world(data_dir, spec.world);
-      }
+      if (world::ensure_world(data_dir, spec.world)) std::cerr << "== wrote the downstream world to " << data_dir << "\n";
     }
     std::map<std::string, LoadedTask> tasks;
     for (size_t i = 0; i < runs.size(); ++i) {

@@ -312,6 +312,42 @@ std::vector<std::string> captions(const Scene& scene, SplitMix64& rng) {
   return out;
 }
 
+namespace {
+
+// "two circles, one square and one triangle": how many of each kind, in the kinds' fixed order.
+std::string counts_phrase(const std::vector<int>& counts, const std::vector<std::string>& nouns,
+                          const std::string& suffix) {
+  std::vector<std::string> parts;
+  for (size_t k = 0; k < counts.size(); ++k) {
+    if (counts[k] == 0) continue;
+    const std::string noun = nouns[k] + suffix;
+    parts.push_back(number_word(counts[k]) + " " + (counts[k] == 1 ? noun : plural(noun)));
+  }
+  return list_phrase(parts);
+}
+
+}  // namespace
+
+std::vector<std::string> downstream_captions(const Scene& scene) {
+  std::vector<int> by_shape(kShapeCount, 0), by_color(kColorCount, 0);
+  for (const auto& object : scene.objects) {
+    ++by_shape[static_cast<int>(object.shape)];
+    ++by_color[object.color];
+  }
+  const auto& objects = scene.objects;
+  auto extreme = [&](auto less) { return *std::min_element(objects.begin(), objects.end(), less); };
+  const SceneObject smallest = extreme([](const SceneObject& a, const SceneObject& b) { return a.radius < b.radius; });
+  const SceneObject leftmost = extreme([](const SceneObject& a, const SceneObject& b) { return a.cx < b.cx; });
+  const SceneObject rightmost = extreme([](const SceneObject& a, const SceneObject& b) { return a.cx > b.cx; });
+  const SceneObject topmost = extreme([](const SceneObject& a, const SceneObject& b) { return a.cy < b.cy; });
+  const SceneObject lowest = extreme([](const SceneObject& a, const SceneObject& b) { return a.cy > b.cy; });
+  return {"a picture with " + counts_phrase(by_shape, shape_names(), ""),
+          counts_phrase(by_color, color_names(), " shape"),
+          "the smallest shape is " + object_phrase(smallest, true),
+          object_phrase(leftmost, false) + " on the left and " + object_phrase(rightmost, false) + " on the right",
+          object_phrase(topmost, false) + " at the top and " + object_phrase(lowest, false) + " at the bottom"};
+}
+
 std::vector<ReferringExpression> referring_expressions(const Scene& scene, SplitMix64& rng, int count,
                                                        bool allow_relational) {
   const int n = static_cast<int>(scene.objects.size());

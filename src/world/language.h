@@ -13,8 +13,12 @@
 
 namespace ofapt::world {
 
-// Five different reference captions of the scene.
+// Five different reference captions of the scene, in the styles pretraining sees.
 std::vector<std::string> captions(const Scene& scene, SplitMix64& rng);
+// Five reference captions in the downstream split's own styles, which pretraining never sees:
+// counts by shape, counts by colour, the smallest shape, the leftmost and rightmost, the topmost
+// and lowest. Deterministic, so drawing them takes nothing from the scene's text stream.
+std::vector<std::string> downstream_captions(const Scene& scene);
 
 struct ReferringExpression {
   std::string text;     // "the small red circle", "the square left of the blue diamond"

@@ -112,7 +112,10 @@ std::vector<WorldFile> write_world(const std::string& directory, const WorldOpti
       const std::string object_column = join(objects, "&&");
 
       // caption: uniq-id, image-id, caption, objects, image. Train: a row per caption; val: all, &&-joined.
-      const auto references = captions(scene, rng);
+      // Downstream captions have styles of their own (docs/world.md). Pretraining's are drawn either
+      // way, so the other tasks' rows of a seed are those the published study ran on.
+      auto references = captions(scene, rng);
+      if (downstream) references = downstream_captions(scene);
       if (validation) {
         part.add("caption", row({uniq(0), image_id, join(references, "&&"), object_column, image}));
       } else {
@@ -150,7 +153,7 @@ std::vector<WorldFile> write_world(const std::string& directory, const WorldOpti
   files.push_back({"answers.txt", static_cast<int64_t>(candidate_answers().size()), 0});
   nlohmann::json manifest = {
       {"format", "ofapt-world"},
-      {"version", 1},
+      {"version", kWorldVersion},
       {"split", options.split},
       {"seed", options.seed},
       {"train_images", options.train_images},
@@ -158,14 +161,47 @@ std::vector<WorldFile> write_world(const std::string& directory, const WorldOpti
       {"image_size", options.image_size},
       {"jpeg_quality", options.jpeg_quality},
       {"max_objects", options.max_objects},
+      {"expressions_per_image", options.expressions_per_image},
+      {"questions_per_image", options.questions_per_image},
       {"question_types", question_types},
       {"held_out_of_pretraining",
        {{"vqa_question_types", held_out_question_types()},
         {"refcoco", "relational expressions and superlatives"},
+        {"caption", "the downstream reference styles"},
         {"tasks", {"snli_ve"}}}}};
   for (const auto& file : files) manifest["files"][file.name] = {{"rows", file.rows}, {"bytes", file.bytes}};
   write_file_atomic(join_path(directory, "world.json"), manifest.dump(1) + "\n");
   return files;
+}
+
+bool ensure_world(const std::string& directory, const WorldOptions& options,
+                  const std::function<void(int64_t, int64_t)>& progress) {
+  const std::string manifest_path = join_path(directory, "world.json");
+  if (!file_exists(manifest_path)) {
+    make_directories(directory);
+    write_world(directory, options, progress);
+    return true;
+  }
+  const auto manifest = nlohmann::json::parse(read_file(manifest_path), nullptr, false);
+  OFAPT_CHECK(manifest.is_object() && manifest.value("format", "") == "ofapt-world", ErrorKind::kUsage,
+              manifest_path, ": not an ofapt world manifest; delete the directory to write the world again");
+  const nlohmann::json wanted = {{"version", kWorldVersion},
+                                 {"split", options.split},
+                                 {"seed", options.seed},
+                                 {"train_images", options.train_images},
+                                 {"val_images", options.val_images},
+                                 {"image_size", options.image_size},
+                                 {"jpeg_quality", options.jpeg_quality},
+                                 {"max_objects", options.max_objects},
+                                 {"expressions_per_image", options.expressions_per_image},
+                                 {"questions_per_image", options.questions_per_image}};
+  for (const auto& [key, value] : wanted.items()) {
+    const nlohmann::json found = manifest.contains(key) ? manifest[key] : nlohmann::json();
+    OFAPT_CHECK(found == value, ErrorKind::kUsage, manifest_path, ": this world has ", key, " ",
+                found.is_null() ? std::string("(none)") : found.dump(), ", the one asked for has ", value.dump(),
+                "; delete the directory to write the world again");
+  }
+  return false;
 }
 
 }  // namespace ofapt::world

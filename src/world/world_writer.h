@@ -38,6 +38,16 @@ struct WorldFile {
 std::vector<WorldFile> write_world(const std::string& directory, const WorldOptions& options,
                                    const std::function<void(int64_t, int64_t)>& progress = {});
 
+// What write_world writes changes with this number (world.json "version"). 2: downstream captions
+// have styles of their own (1: the pretraining styles).
+inline constexpr int kWorldVersion = 2;
+
+// The world of `options` in `directory`: written there when it holds no world.json yet, else checked
+// against it. A world of another version or other options is refused (Error kUsage, naming both),
+// never reused. Returns whether it wrote the world.
+bool ensure_world(const std::string& directory, const WorldOptions& options,
+                  const std::function<void(int64_t, int64_t)>& progress = {});
+
 // The seed of image `index` of a split part: every image has its own stream.
 uint64_t image_seed(const WorldOptions& options, bool validation, int64_t index);
 

@@ -75,6 +75,18 @@ TEST(StudyCli, ASmallSpecRunsReportsPlotsAndResumes) {
   EXPECT_EQ(again.output.find("== snli_ve"), std::string::npos) << again.output;
   EXPECT_EQ(modified_ns(run_dir + "/run.json"), before);
 
+  // The zero-shot score is kept with a hash of the val rows it was scored on; other rows score again.
+  const std::string zero_shot_path = dir + "/out/zero_shot/snli_ve.json";
+  auto zero_shot = nlohmann::json::parse(read_file(zero_shot_path));
+  const std::string val_hash = zero_shot.at("val_hash");
+  zero_shot["val_hash"] = "0000000000000000";
+  write_file_atomic(zero_shot_path, zero_shot.dump());
+  auto rescored = run_ofapt("study " + dir + "/spec.json --out " + dir + "/out");
+  ASSERT_EQ(rescored.exit_code, 0) << rescored.output;
+  EXPECT_NE(rescored.output.find("was scored on other val rows; scoring again"), std::string::npos) << rescored.output;
+  EXPECT_EQ(nlohmann::json::parse(read_file(zero_shot_path))["val_hash"], val_hash);
+  EXPECT_EQ(modified_ns(run_dir + "/run.json"), before);
+
   // A spec that gains an attack attacks the saved models; it does not train them again.
   nlohmann::json more_attacks = spec;
   more_attacks["attacks"].push_back({{"method", "pgd"}, {"space", "pixel"}, {"eps", {8}}, {"steps", 2}});

@@ -1,6 +1,7 @@
 // The synthetic world: deterministic bytes for a seed, OFA layouts that the task readers accept,
 // statements that are true of their scene, and the pretraining hold-out.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <map>
@@ -69,6 +70,9 @@ TEST_F(World, ASeedFixesEveryPixelAndWord) {
   EXPECT_EQ(snli[0][3] + "|" + snli[0][4] + "|" + snli[0][5], "there are four shapes and the white shape is wet|shapes on a checkered background|contradiction");
   const auto caption = read_rows(file("pretrain", "caption_train.tsv"));
   EXPECT_EQ(caption[2][2], "a red diamond above a blue diamond and one other shape");
+  const auto downstream_caption = read_rows(file("downstream", "caption_train.tsv"));
+  EXPECT_EQ(downstream_caption[0][2], "a picture with one square and one triangle");
+  EXPECT_EQ(downstream_caption[3][2], "a white triangle on the left and a yellow square on the right");
   // The stored JPEG decodes to those pixels, up to coding noise.
   const auto train_caption = read_rows(file("downstream", "caption_train.tsv"));
   const RgbImage decoded = decode_image(base64_decode(train_caption[0][4], "image"), "image");
@@ -186,6 +190,16 @@ TEST_F(World, PretrainingHoldsOutQuestionTypesRelationsAndEntailment) {
   }
   EXPECT_EQ(pretrain_held_out, 0);
   EXPECT_GT(downstream_held_out, 10);
+  // Downstream captions are in styles pretraining never writes, and the reverse.
+  for (const auto& row : read_rows(file("pretrain", "caption_train.tsv"))) {
+    EXPECT_EQ(row[2].find("the smallest shape is"), std::string::npos) << row[2];
+    EXPECT_EQ(row[2].find("on the left and"), std::string::npos) << row[2];
+  }
+  for (const auto& row : read_rows(file("downstream", "caption_train.tsv"))) {
+    EXPECT_EQ(row[2].find("shapes:"), std::string::npos) << row[2];
+    EXPECT_EQ(row[2].find("the biggest"), std::string::npos) << row[2];
+    EXPECT_EQ(row[2].find("background"), std::string::npos) << row[2];
+  }
   // Different images: the two splits draw from different seed streams.
   EXPECT_NE(read_rows(file("pretrain", "caption_val.tsv"))[0][4], read_rows(file("downstream", "caption_val.tsv"))[0][4]);
 }
@@ -226,6 +240,48 @@ TEST(WorldLanguage, ExpressionsNameOneObjectAndBoxesLieInsideTheImage) {
       EXPECT_EQ(matching, 1) << expression.text;
     }
   }
+}
+
+// The downstream styles say what the scene holds: counts by shape and colour, the smallest, the
+// extremes left/right and top/bottom.
+TEST(WorldLanguage, DownstreamCaptionsDescribeTheScene) {
+  Scene scene;
+  scene.objects = {{Shape::kCircle, 0, true, 20, 90, 14},    // red, left, low
+                   {Shape::kSquare, 2, false, 100, 60, 8},   // blue, right, smallest
+                   {Shape::kCircle, 2, true, 60, 20, 12}};   // blue, top
+  EXPECT_EQ(downstream_captions(scene),
+            (std::vector<std::string>{"a picture with one square and two circles",
+                                      "one red shape and two blue shapes",
+                                      "the smallest shape is a small blue square",
+                                      "a red circle on the left and a blue square on the right",
+                                      "a blue circle at the top and a red circle at the bottom"}));
+}
+
+TEST(WorldOptionsCheck, AWorldIsWrittenOnceAndNeverReusedForOtherOptions) {
+  TemporaryDirectory dir("ofapt_world_ensure");
+  const std::string world = join_path(dir.path(), "world");
+  WorldOptions options;
+  options.train_images = 2;
+  options.val_images = 1;
+  EXPECT_TRUE(ensure_world(world, options));
+  const std::string written = read_file(join_path(world, "vqa_train.tsv"));
+  EXPECT_FALSE(ensure_world(world, options));
+  EXPECT_EQ(read_file(join_path(world, "vqa_train.tsv")), written);
+  options.seed = 2;
+  try {
+    ensure_world(world, options);
+    ADD_FAILURE() << "a world of another seed was reused";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kUsage);
+    EXPECT_NE(std::string(error.what()).find("world.json: this world has seed 1, the one asked for has 2"),
+              std::string::npos) << error.what();
+  }
+  // A world written by an older ofapt (version 1: pretraining's caption styles downstream too).
+  options.seed = 1;
+  auto manifest = nlohmann::json::parse(read_file(join_path(world, "world.json")));
+  manifest["version"] = 1;
+  write_file_atomic(join_path(world, "world.json"), manifest.dump());
+  EXPECT_THROW(ensure_world(world, options), Error);
 }
 
 TEST(WorldOptionsCheck, BadOptionsAreUsageErrors) {
