@@ -73,6 +73,21 @@ void check_options(const WorldOptions& options) {
               "expressions and questions per image must be positive");
 }
 
+// What makes two worlds the same: the format, its version and every option (world.json's head).
+nlohmann::json identity(const WorldOptions& options) {
+  return {{"format", "ofapt-world"},
+          {"version", kWorldVersion},
+          {"split", options.split},
+          {"seed", options.seed},
+          {"train_images", options.train_images},
+          {"val_images", options.val_images},
+          {"image_size", options.image_size},
+          {"jpeg_quality", options.jpeg_quality},
+          {"max_objects", options.max_objects},
+          {"expressions_per_image", options.expressions_per_image},
+          {"questions_per_image", options.questions_per_image}};
+}
+
 }  // namespace
 
 uint64_t image_seed(const WorldOptions& options, bool validation, int64_t index) {
@@ -151,24 +166,14 @@ std::vector<WorldFile> write_world(const std::string& directory, const WorldOpti
 
   write_file_atomic(join_path(directory, "answers.txt"), join(candidate_answers(), "\n") + "\n");
   files.push_back({"answers.txt", static_cast<int64_t>(candidate_answers().size()), 0});
-  nlohmann::json manifest = {
-      {"format", "ofapt-world"},
-      {"version", kWorldVersion},
-      {"split", options.split},
-      {"seed", options.seed},
-      {"train_images", options.train_images},
-      {"val_images", options.val_images},
-      {"image_size", options.image_size},
-      {"jpeg_quality", options.jpeg_quality},
-      {"max_objects", options.max_objects},
-      {"expressions_per_image", options.expressions_per_image},
-      {"questions_per_image", options.questions_per_image},
+  nlohmann::json manifest = identity(options);
+  manifest.update({
       {"question_types", question_types},
       {"held_out_of_pretraining",
        {{"vqa_question_types", held_out_question_types()},
         {"refcoco", "relational expressions and superlatives"},
         {"caption", "the downstream reference styles"},
-        {"tasks", {"snli_ve"}}}}};
+        {"tasks", {"snli_ve"}}}}});
   for (const auto& file : files) manifest["files"][file.name] = {{"rows", file.rows}, {"bytes", file.bytes}};
   write_file_atomic(join_path(directory, "world.json"), manifest.dump(1) + "\n");
   return files;
@@ -183,18 +188,9 @@ bool ensure_world(const std::string& directory, const WorldOptions& options,
     return true;
   }
   const auto manifest = nlohmann::json::parse(read_file(manifest_path), nullptr, false);
-  OFAPT_CHECK(manifest.is_object() && manifest.value("format", "") == "ofapt-world", ErrorKind::kUsage,
+  OFAPT_CHECK(manifest.is_object(), ErrorKind::kUsage,
               manifest_path, ": not an ofapt world manifest; delete the directory to write the world again");
-  const nlohmann::json wanted = {{"version", kWorldVersion},
-                                 {"split", options.split},
-                                 {"seed", options.seed},
-                                 {"train_images", options.train_images},
-                                 {"val_images", options.val_images},
-                                 {"image_size", options.image_size},
-                                 {"jpeg_quality", options.jpeg_quality},
-                                 {"max_objects", options.max_objects},
-                                 {"expressions_per_image", options.expressions_per_image},
-                                 {"questions_per_image", options.questions_per_image}};
+  const nlohmann::json wanted = identity(options);
   for (const auto& [key, value] : wanted.items()) {
     const nlohmann::json found = manifest.contains(key) ? manifest[key] : nlohmann::json();
     OFAPT_CHECK(found == value, ErrorKind::kUsage, manifest_path, ": this world has ", key, " ",
