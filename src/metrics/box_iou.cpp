@@ -26,6 +26,11 @@ double box_iou(const Box& prediction, const Box& target) {
   return area_i / (area(prediction) + area(target) - area_i + 1e-6);
 }
 
+double overlap_iou(const Box& prediction, const Box& target) {
+  const Intersection i = intersect(prediction, target);
+  return i.width > 0 && i.height > 0 ? box_iou(prediction, target) : 0.0;
+}
+
 bool grounding_hit(const Box& prediction, const Box& target, const GroundingOptions& options) {
   const Intersection i = intersect(prediction, target);
   return box_iou(prediction, target) >= options.iou_threshold && i.width > 0 && i.height > 0;

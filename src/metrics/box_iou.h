@@ -20,6 +20,10 @@ struct GroundingOptions {
 // are negative and their product can be positive; grounding_hit rejects those by the sign test.
 double box_iou(const Box& prediction, const Box& target);
 
+// The plain IoU, 0 for boxes that do not overlap: what a per-row report shows. Equal to box_iou
+// whenever the boxes overlap, so it agrees with grounding_hit on every hit.
+double overlap_iou(const Box& prediction, const Box& target);
+
 bool grounding_hit(const Box& prediction, const Box& target, const GroundingOptions& options = {});
 
 // Fraction of hits; predictions[i] goes with targets[i].

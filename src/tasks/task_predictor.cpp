@@ -135,7 +135,7 @@ TaskPrediction TaskPredictor::grounding_prediction(const TaskExample& row, const
   const Box& box = prediction.box;
   prediction.sample = {{"id", row.example.id},
                        {"prediction", valid ? nlohmann::json{box.x0, box.y0, box.x1, box.y1} : nlohmann::json()},
-                       {"iou", valid ? box_iou(box, gold) : 0.0},
+                       {"iou", valid ? overlap_iou(box, gold) : 0.0},
                        {"hit", valid && grounding_hit(box, gold)}};
   return prediction;
 }

@@ -23,6 +23,10 @@ TEST(BoxIou, DisjointBoxesFailOnTheSignTestNotTheFormula) {
   // Width and height are both -1, their product +1: the reference formula gives 1/(1+1-1+1e-6).
   EXPECT_NEAR(box_iou({0, 0, 1, 1}, {2, 2, 3, 3}), 1.0, 1e-5);
   EXPECT_FALSE(grounding_hit({0, 0, 1, 1}, {2, 2, 3, 3}));
+  // The per-row IoU says what is true: no overlap, 0; overlapping boxes keep the reference value.
+  EXPECT_EQ(overlap_iou({0, 0, 1, 1}, {2, 2, 3, 3}), 0.0);
+  EXPECT_EQ(overlap_iou({0, 0, 2, 1}, {3, -5, 4, 0}), 0.0);  // width -1, height 0
+  EXPECT_EQ(overlap_iou({0, 0, 2, 2}, {1, 0, 3, 2}), box_iou({0, 0, 2, 2}, {1, 0, 3, 2}));
 }
 
 TEST(BoxIou, ThresholdIsInclusiveButTheEpsilonDecidesExactHalves) {
