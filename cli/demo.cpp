@@ -108,7 +108,9 @@ int run(DemoOptions& options) {
   make_directories(options.work);
   const std::string world_dir = join_path(options.work, "world");
   const auto total_start = std::chrono::steady_clock::now();
-  if (world::ensure_world(world_dir, options.world)) std::cerr << "== wrote the downstream world to " << world_dir << "\n";
+  if (world::ensure_world(world_dir, options.world)) {
+    std::cerr << "== wrote the downstream world to " << world_dir << "\n";
+  }
 
   OfaModel model = load_model(options.model);
   auto tokenizer = std::make_shared<const text::OfaTokenizer>(text::load_tokenizer(options.model));

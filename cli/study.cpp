@@ -102,7 +102,9 @@ int run(StudyCliOptions& options) {
     std::string data_dir = spec.data;
     if (data_dir.empty()) {
       data_dir = join_path(options.out, "world");
-      if (world::ensure_world(data_dir, spec.world)) std::cerr << "== wrote the downstream world to " << data_dir << "\n";
+      if (world::ensure_world(data_dir, spec.world)) {
+        std::cerr << "== wrote the downstream world to " << data_dir << "\n";
+      }
     }
     std::map<std::string, LoadedTask> tasks;
     for (size_t i = 0; i < runs.size(); ++i) {

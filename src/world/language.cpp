@@ -281,6 +281,18 @@ std::optional<std::string> statement(const Scene& scene, SplitMix64& rng, bool t
   }
 }
 
+// "two circles, one square and one triangle": how many of each kind, in the kinds' fixed order.
+std::string counts_phrase(const std::vector<int>& counts, const std::vector<std::string>& nouns,
+                          const std::string& suffix) {
+  std::vector<std::string> parts;
+  for (size_t k = 0; k < counts.size(); ++k) {
+    if (counts[k] == 0) continue;
+    const std::string noun = nouns[k] + suffix;
+    parts.push_back(number_word(counts[k]) + " " + (counts[k] == 1 ? noun : plural(noun)));
+  }
+  return list_phrase(parts);
+}
+
 }  // namespace
 
 std::vector<std::string> captions(const Scene& scene, SplitMix64& rng) {
@@ -311,22 +323,6 @@ std::vector<std::string> captions(const Scene& scene, SplitMix64& rng) {
   out.push_back("there are " + number_word(n) + " shapes in the picture: " + list_phrase(top_to_bottom));
   return out;
 }
-
-namespace {
-
-// "two circles, one square and one triangle": how many of each kind, in the kinds' fixed order.
-std::string counts_phrase(const std::vector<int>& counts, const std::vector<std::string>& nouns,
-                          const std::string& suffix) {
-  std::vector<std::string> parts;
-  for (size_t k = 0; k < counts.size(); ++k) {
-    if (counts[k] == 0) continue;
-    const std::string noun = nouns[k] + suffix;
-    parts.push_back(number_word(counts[k]) + " " + (counts[k] == 1 ? noun : plural(noun)));
-  }
-  return list_phrase(parts);
-}
-
-}  // namespace
 
 std::vector<std::string> downstream_captions(const Scene& scene) {
   std::vector<int> by_shape(kShapeCount, 0), by_color(kColorCount, 0);

@@ -66,7 +66,8 @@ TEST(FairseqConfig, ArchSuppliesDefaults) {
 
 TEST(FairseqConfig, DisableEntangleTurnsOffTheDecoderPositions) {
   const TensorMap model = {{"encoder.embed_tokens.weight", at::zeros({10, 256})}};
-  const nlohmann::json released = hf_config_from_fairseq_args({{"arch", "ofa_tiny"}, {"disable_entangle", true}}, model);
+  const nlohmann::json released =
+      hf_config_from_fairseq_args({{"arch", "ofa_tiny"}, {"disable_entangle", true}}, model);
   EXPECT_EQ(released["entangle_position_embedding"], false);
   EXPECT_EQ(released["decoder_entangle_position_embedding"], false);
   const nlohmann::json entangled = hf_config_from_fairseq_args(
