@@ -15,6 +15,7 @@
 #include "image/synthetic.h"
 #include "tasks/task_dataset.h"
 #include "util/file.h"
+#include "util/reexec.h"
 #include "util/threading.h"
 
 int main(int argc, char** argv) {
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   app.add_option("--batch", batch);
   app.add_option("--prefetch", prefetch, "Batches in flight");
   CLI11_PARSE(app, argc, argv);
+  apply_startup_settings(argv, /*reusing_allocator=*/false);
   configure_cpu_threads();
 
   // A RefCOCO-layout TSV: uniq-id, image-id, text, region, base64 PNG.

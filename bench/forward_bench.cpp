@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/ofa_model.h"
+#include "util/reexec.h"
 #include "util/threading.h"
 
 int main(int argc, char** argv) {
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   app.add_option("--target-len", target_len);
   app.add_option("--iterations", iterations);
   CLI11_PARSE(app, argc, argv);
+  apply_startup_settings(argv, /*reusing_allocator=*/false);
   configure_cpu_threads();
 
   const OfaConfig config = OfaConfig::preset(preset);

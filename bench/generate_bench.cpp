@@ -12,6 +12,7 @@
 
 #include "model/generator.h"
 #include "tuning/make_method.h"
+#include "util/reexec.h"
 #include "util/threading.h"
 #include "util/torch_compat.h"
 
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   app.add_option("--iterations", iterations, "Timed batches after one warm-up");
   app.add_flag("--fp32", fp32, "No bf16 autocast on CUDA");
   CLI11_PARSE(app, argc, argv);
+  apply_startup_settings(argv, /*reusing_allocator=*/false);
   configure_cpu_threads();
 
   const torch::Device device(device_name);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/scoring.h"
+#include "util/reexec.h"
 #include "util/threading.h"
 
 int main(int argc, char** argv) {
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   app.add_option("--targets", targets, "Targets scored after the one input");
   app.add_option("--iterations", iterations);
   CLI11_PARSE(app, argc, argv);
+  apply_startup_settings(argv, /*reusing_allocator=*/false);
   configure_cpu_threads();
 
   torch::manual_seed(0);

@@ -19,6 +19,7 @@
 #include "tuning/tuned_task_file.h"
 #include "util/file.h"
 #include "util/peak_memory.h"
+#include "util/reexec.h"
 #include "util/threading.h"
 #include "world/world_writer.h"
 
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   app.add_option("--prompt-length", prompt_length)->capture_default_str();
   app.add_option("--max-seconds", max_seconds, "Stop sending after this long")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  apply_startup_settings(argv, /*reusing_allocator=*/false);
   if (distinct > registered) {
     std::cerr << "--distinct must be <= --registered\n";
     return 2;

@@ -17,7 +17,7 @@
 #include "model_flops.h"
 #include "train/trainer.h"
 #include "tuning/make_method.h"
-#include "util/allocator.h"
+#include "util/reexec.h"
 #include "util/jsonl_log.h"
 #include "util/strings.h"
 #include "util/torch_compat.h"
@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
   app.add_option("--device", device_name, "cpu or cuda[:i]");
   app.add_flag("--fp32", fp32, "No bf16 autocast on CUDA");
   CLI11_PARSE(app, argc, argv);
-  if (allocator == "reuse") reexec_with_reusing_allocator(argv);
+  apply_startup_settings(argv, allocator == "reuse");
   configure_cpu_threads();
 
   const OfaConfig config = OfaConfig::preset(preset);

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "cli/command.h"
-#include "util/allocator.h"
 #include "util/error.h"
+#include "util/reexec.h"
 #include "util/threading.h"
 
 namespace ofapt::cli {
@@ -20,10 +20,9 @@ std::vector<CommandInfo>& command_registry() {
 int main(int argc, char** argv) {
   using namespace ofapt;
   // Commands whose steps allocate large tensors run with the heap-keeping allocator (util/allocator.h).
-  if (argc > 1) {
-    const std::string command = argv[1];
-    if (command == "pretrain" || command == "tune" || command == "eval" || command == "demo") reexec_with_reusing_allocator(argv);
-  }
+  const std::string subcommand = argc > 1 ? argv[1] : "";
+  apply_startup_settings(argv, subcommand == "pretrain" || subcommand == "tune" || subcommand == "eval" ||
+                                   subcommand == "demo");
   CLI::App app{"ofapt: prompt tuning for generative multimodal pretrained models (OFA)"};
   app.require_subcommand(1);
   std::function<int()> run;

@@ -63,6 +63,9 @@ torch::Tensor OfaEncoderImpl::absolute_bias(const torch::Tensor& pe) {
 torch::Tensor OfaEncoderImpl::image_relative_bias(int64_t layer, int64_t h, int64_t w) {
   auto& bucket = image_buckets_[{h, w}];
   if (!bucket.defined()) {
+    // A normal tensor even when first asked for under InferenceMode (scoring before training, as
+    // `ofapt demo --compare-scratch` does): an inference tensor cannot be saved for backward.
+    c10::InferenceMode not_inference(false);
     const int64_t side = config_.image_bucket_size;
     auto ids = image_position_ids(h, w, side);
     bucket = make_image_bucket_position(side).index_select(0, ids).index_select(1, ids);

@@ -6,16 +6,14 @@
 // its peak memory instead of returning it to the system.
 //
 // The settings only take effect when glibc reads them at start-up: mallopt() called from main, after
-// LibTorch and OpenBLAS have loaded, was measured to change nothing. So the training commands
-// re-execute themselves once with the variables set.
+// LibTorch and OpenBLAS have loaded, was measured to change nothing. So the training commands set
+// them and re-execute themselves once (util/reexec.h).
 #pragma once
 
 namespace ofapt {
 
-// When the variables are not set yet: sets them and replaces the process with a fresh run of the same
-// executable and arguments (so it does not return). When they are set, or on a system without
-// glibc or /proc/self/exe, returns and the run goes on with the default allocator.
-// OFAPT_SYSTEM_MALLOC=1 turns this off.
-void reexec_with_reusing_allocator(char** argv);
+// Sets the variables unless they are set already or OFAPT_SYSTEM_MALLOC is; true when it set them,
+// so the caller must re-execute for them to take effect. Does nothing without glibc.
+bool request_reusing_allocator();
 
 }  // namespace ofapt

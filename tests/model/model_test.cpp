@@ -282,5 +282,23 @@ TEST(OfaModel, RejectsImagesBeyondThePositionCanvas) {
   EXPECT_THROW(model->encode(input), Error);
 }
 
+// What is computed on first use under InferenceMode (scoring a fresh model, as demo's from-scratch
+// run does) must still serve training afterwards.
+TEST(OfaModel, TrainsAfterItsFirstForwardRanUnderInferenceMode) {
+  auto model = testing::make_small_model();
+  auto input = testing::make_input({{0, 5, 6, 2}}, 32, 5);
+  auto prev_tokens = torch::tensor({{0, 40, 41}}, torch::kLong);
+  {
+    c10::InferenceMode inference;
+    model->forward(input, prev_tokens);
+  }
+  model->train();
+  auto loss = model->forward(input, prev_tokens).logsumexp(-1).sum();
+  ASSERT_NO_THROW(loss.backward());
+  int64_t with_gradients = 0;
+  for (const auto& parameter : model->parameters()) with_gradients += parameter.grad().defined();
+  EXPECT_GT(with_gradients, 0);
+}
+
 }  // namespace
 }  // namespace ofapt
