@@ -31,8 +31,8 @@ std::string loaded_openblas_core() {
 
 std::string better_openblas_core(const std::string& current_core, const CpuVectorUnits& cpu) {
   // OpenBLAS's x86-64 kernels written before AVX2 (its generic fallback is Prescott).
-  static const std::array<const char*, 8> pre_avx2 = {"prescott", "core2",   "penryn",     "dunnington",
-                                                      "nehalem",  "atom",    "sandybridge", "katmai"};
+  static const std::array<const char*, 7> pre_avx2 = {"prescott", "core2", "penryn",     "dunnington",
+                                                      "nehalem",  "atom",  "sandybridge"};
   std::string core = current_core;
   std::transform(core.begin(), core.end(), core.begin(), [](unsigned char c) { return std::tolower(c); });
   const bool old_kernels = std::find(pre_avx2.begin(), pre_avx2.end(), core) != pre_avx2.end();
