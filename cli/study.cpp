@@ -17,6 +17,7 @@
 #include "util/device.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "tuning/model_fingerprint.h"
 #include "util/hash.h"
 #include "util/threading.h"
 
@@ -36,8 +37,8 @@ struct LoadedTask {
   double zero_shot = 0.0;
 };
 
-LoadedTask load_task(const StudySpec& spec, const std::string& task_name, const std::string& data_dir,
-                     const std::string& out) {
+LoadedTask load_task(const StudySpec& spec, const nlohmann::json& base_model, const std::string& task_name,
+                     const std::string& data_dir, const std::string& out) {
   LoadedTask loaded;
   TaskCliOptions options = task_for_model(spec.model, task_name, data_dir);
   auto tokenizer = std::make_shared<const text::OfaTokenizer>(text::load_tokenizer(spec.model));
@@ -45,7 +46,8 @@ LoadedTask load_task(const StudySpec& spec, const std::string& task_name, const 
   loaded.train = std::make_unique<TaskDataset>(loaded.task, join_path(data_dir, task_name + "_train.tsv"), true);
   loaded.valid = std::make_unique<TaskDataset>(loaded.task, join_path(data_dir, task_name + "_val.tsv"), false);
   // The base model's score, once per study: every learning curve starts from it. The record names
-  // the val rows it was scored on (a hash of the file), so new data is scored again, never reused.
+  // the val rows it was scored on (a hash of the file) and the model, so new data or another base
+  // model is scored again, never reused.
   const std::string zero_shot_path = join_path(join_path(out, "zero_shot"), task_name + ".json");
   const std::string val_hash = Hash64().update(read_file(join_path(data_dir, task_name + "_val.tsv"))).hex();
   nlohmann::json record;
@@ -55,6 +57,9 @@ LoadedTask load_task(const StudySpec& spec, const std::string& task_name, const 
                 ": not a zero-shot record; delete it to recompute");
     if (record.value("val_hash", "") != val_hash) {
       std::cerr << "== " << zero_shot_path << " was scored on other val rows; scoring again\n";
+      record = nullptr;
+    } else if (record.value("base_model", nlohmann::json()) != base_model) {
+      std::cerr << "== " << zero_shot_path << " was scored with another base model; scoring again\n";
       record = nullptr;
     }
   }
@@ -70,7 +75,7 @@ LoadedTask load_task(const StudySpec& spec, const std::string& task_name, const 
         model, prompt_of(nullptr), *loaded.valid, evaluation, device);
     make_directory(join_path(out, "zero_shot"));
     record = {{"task", task_name}, {"metric", result.metric}, {"value", result.value}, {"rows", spec.eval_rows},
-              {"val_hash", val_hash}};
+              {"val_hash", val_hash}, {"base_model", base_model}};
     write_file_atomic(zero_shot_path, record.dump(1) + "\n");
   }
   loaded.zero_shot = record["value"].get<double>();
@@ -106,14 +111,17 @@ int run(StudyCliOptions& options) {
         std::cerr << "== wrote the downstream world to " << data_dir << "\n";
       }
     }
+    OfaModel base = load_model(spec.model);
+    const nlohmann::json base_model = fingerprint_model(base).to_json();
+    base = nullptr;
     std::map<std::string, LoadedTask> tasks;
     for (size_t i = 0; i < runs.size(); ++i) {
       const auto& run = runs[i];
-      if (!tasks.count(run.task)) tasks.emplace(run.task, load_task(spec, run.task, data_dir, options.out));
+      if (!tasks.count(run.task)) tasks.emplace(run.task, load_task(spec, base_model, run.task, data_dir, options.out));
       const LoadedTask& task = tasks.at(run.task);
       std::cerr << "\n[study] run " << i + 1 << "/" << runs.size();
-      records[run.directory()] =
-          execute_study_run(spec, run, {task.train.get(), task.valid.get(), task.zero_shot}, options.out);
+      records[run.directory()] = execute_study_run(
+          spec, run, {task.train.get(), task.valid.get(), task.zero_shot, base_model}, options.out);
     }
   } else {
     for (const auto& run : runs) {

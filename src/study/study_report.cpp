@@ -120,11 +120,24 @@ class ReportWriter {
     drawn_ = gnuplot_available();
   }
 
+  // " (weights <hash>)" from the runs' records; a study whose records name several base models says so.
+  std::string base_model_weights() const {
+    std::set<std::string> hashes;
+    for (const auto& [directory, record] : records_) {
+      hashes.insert(record.value("base_model", nlohmann::json::object()).value("weights_hash", "not recorded"));
+    }
+    if (hashes.empty()) return "";
+    if (hashes.size() == 1) return " (weights " + *hashes.begin() + ")";
+    std::string list;
+    for (const auto& hash : hashes) list += (list.empty() ? "" : ", ") + hash;
+    return " (**the runs were made on " + std::to_string(hashes.size()) + " base models**: weights " + list + ")";
+  }
+
   std::string write(const StudyReportInfo& info) {
     out_ << "# Study report\n\n"
          << "- Command: `" << info.command << "`\n"
          << "- Spec: [`" << info.spec_file << "`](" << info.spec_file << ")\n"
-         << "- Base model: `" << spec_.model << "`; data: "
+         << "- Base model: `" << spec_.model << "`" << base_model_weights() << "; data: "
          << (spec_.data.empty() ? "the synthetic world, seed " + std::to_string(spec_.world.seed) + " (" +
                                       std::to_string(spec_.world.train_images) + " train / " +
                                       std::to_string(spec_.world.val_images) + " val images)"

@@ -66,6 +66,17 @@ void add_attack_results(OfaModel& model, TuningMethod& method, const StudySpec& 
   }
 }
 
+// A finished run counts only on the base model it was made on: after the model changes, a resumed
+// study would otherwise report old runs beside new ones as one table.
+void check_same_base_model(const nlohmann::json& record, const nlohmann::json& base_model, const std::string& path) {
+  const std::string remedy = "; write the study to another --out, or delete the run to train it again";
+  OFAPT_CHECK(record.contains("base_model"), ErrorKind::kSchema, path,
+              ": the run records no base model (made before ofapt recorded one)", remedy);
+  OFAPT_CHECK(record["base_model"] == base_model, ErrorKind::kSchema, path, ": made on another base model (weights ",
+              record["base_model"].value("weights_hash", "?"), ", the spec's model has ",
+              base_model.value("weights_hash", "?"), ")", remedy);
+}
+
 }  // namespace
 
 nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, const StudyTaskData& data,
@@ -75,6 +86,7 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
   if (file_exists(record_path)) {
     auto record = nlohmann::json::parse(read_file(record_path), nullptr, false);
     OFAPT_CHECK(record.is_object(), ErrorKind::kInput, record_path, ": not JSON; delete it to rerun that run");
+    check_same_base_model(record, data.base_model, record_path);
     if (!run.attack || (missing_attacks(spec, run, record).empty() && record.contains("clean_on_attack_rows")))
       return record;
     // The spec gained attacks since the run finished: attack its saved model, do not retrain it. A
@@ -154,6 +166,7 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
       {"first_loss", summary.first_loss},
       {"last_loss", summary.last_loss},
       {"skipped_steps", summary.skipped_steps},
+      {"base_model", data.base_model},
       {"zero_shot", data.zero_shot},
       {"final", curve.points.back().value},
       {"best", summary.best_metric},

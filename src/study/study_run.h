@@ -15,10 +15,12 @@ struct StudyTaskData {
   const TaskDataset* train = nullptr;
   const TaskDataset* valid = nullptr;
   double zero_shot = 0.0;  // the base model's score on the same val rows: the curve's step 0
+  nlohmann::json base_model;  // the spec's model's fingerprint (ModelFingerprint::to_json)
 };
 
 // Writes <study_dir>/<run.directory()>/run.json atomically and returns it. A run whose run.json
-// exists is not run again (the file is read and returned).
+// exists is not run again (the file is read and returned), unless it was made on another base model
+// than data.base_model: then it is refused (Error kSchema), so one study never mixes two models.
 nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, const StudyTaskData& data,
                                  const std::string& study_dir);
 

@@ -87,6 +87,25 @@ TEST(StudyCli, ASmallSpecRunsReportsPlotsAndResumes) {
   EXPECT_EQ(nlohmann::json::parse(read_file(zero_shot_path))["val_hash"], val_hash);
   EXPECT_EQ(modified_ns(run_dir + "/run.json"), before);
 
+  // Every record names the base model it was made on. A finished run of another base model is
+  // refused, never reported beside runs of this one.
+  const std::string weights = record["base_model"]["weights_hash"];
+  EXPECT_EQ(weights.size(), 16u);
+  EXPECT_EQ(nlohmann::json::parse(read_file(zero_shot_path))["base_model"], record["base_model"]);
+  EXPECT_NE(read_file(dir + "/out/report.md").find("`" + testing::source_path("models/nano-world") + "` (weights " +
+                                                   weights + ")"),
+            std::string::npos);
+  const std::string original_record = read_file(run_dir + "/run.json");
+  nlohmann::json other_base = record;
+  other_base["base_model"]["weights_hash"] = "0123456789abcdef";
+  write_file_atomic(run_dir + "/run.json", other_base.dump());
+  auto refused = run_ofapt("study " + dir + "/spec.json --out " + dir + "/out");
+  EXPECT_NE(refused.exit_code, 0) << refused.output;
+  EXPECT_NE(refused.output.find(run_dir + "/run.json: made on another base model (weights 0123456789abcdef"),
+            std::string::npos)
+      << refused.output;
+  write_file_atomic(run_dir + "/run.json", original_record);
+
   // A spec that gains an attack attacks the saved models; it does not train them again.
   nlohmann::json more_attacks = spec;
   more_attacks["attacks"].push_back({{"method", "pgd"}, {"space", "pixel"}, {"eps", {8}}, {"steps", 2}});
