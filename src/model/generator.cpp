@@ -90,7 +90,9 @@ std::vector<std::vector<Hypothesis>> generate(OfaModel& model, const EncoderInpu
     }
     auto logits = model->decode(tokens.to(device), encoder_out, decoder_prompt, &state).select(1, -1);
     if (options.temperature != 1.0) logits = logits / options.temperature;
-    auto lprobs = torch::log_softmax(logits.to(torch::kFloat), -1).to(torch::kCPU).contiguous();
+    // The log-probabilities stay on the model's device: the masks are a few indexed writes and the
+    // candidates one batched top-k, so only 2*beam candidates per sample cross to the host.
+    auto lprobs = torch::log_softmax(logits.to(torch::kFloat), -1);
 
     // Masks shared by every row.
     lprobs.select(1, config.pad_token_id).fill_(kNegInf);
@@ -105,17 +107,15 @@ std::vector<std::vector<Hypothesis>> generate(OfaModel& model, const EncoderInpu
     }
     if (step < options.min_length) lprobs.select(1, eos).fill_(kNegInf);
 
-    // Masks of each row: forced prefix, trie, repeated n-grams.
-    auto* data = lprobs.data_ptr<float>();
+    // Masks of each row, gathered on the host and written at once: a forced prefix token or the
+    // trie's allowed tokens keep only those columns; then tokens that repeat an n-gram are banned.
+    std::vector<int64_t> restricted_rows, kept_rows, kept_tokens, banned_rows, banned_tokens;
     for (int64_t r = 0; r < n; ++r) {
-      float* row = data + r * vocab;
       const auto& prefix = prefixes[rows[r].sample];
       const auto keep_only = [&](const std::vector<int64_t>& allowed) {
-        std::vector<float> kept;
-        for (int64_t token : allowed) kept.push_back(token < vocab ? row[token] : kNegInf);
-        std::fill(row, row + vocab, kNegInf);
-        for (size_t i = 0; i < allowed.size(); ++i) {
-          if (allowed[i] < vocab) row[allowed[i]] = kept[i];
+        restricted_rows.push_back(r);
+        for (int64_t token : allowed) {
+          if (token < vocab) kept_rows.push_back(r), kept_tokens.push_back(token);
         }
       };
       if (step < static_cast<int64_t>(prefix.size())) {
@@ -124,30 +124,56 @@ std::vector<std::vector<Hypothesis>> generate(OfaModel& model, const EncoderInpu
         std::vector<int64_t> answer(rows[r].tokens.begin() + 1 + prefix.size(), rows[r].tokens.end());
         keep_only(options.trie->allowed_next(answer));
       }
-      for (int64_t token : repeated_ngram_tokens(rows[r].tokens, options.no_repeat_ngram_size)) row[token] = kNegInf;
+      for (int64_t token : repeated_ngram_tokens(rows[r].tokens, options.no_repeat_ngram_size)) {
+        banned_rows.push_back(r), banned_tokens.push_back(token);
+      }
     }
+    const auto on_device = [&](const std::vector<int64_t>& values) { return torch::tensor(values).to(device); };
+    if (!restricted_rows.empty()) {
+      std::vector<torch::indexing::TensorIndex> kept_at;
+      torch::Tensor kept_values;
+      if (!kept_rows.empty()) {
+        kept_at = {on_device(kept_rows), on_device(kept_tokens)};
+        kept_values = lprobs.index(kept_at);
+      }
+      lprobs.index_fill_(0, on_device(restricted_rows), kNegInf);
+      if (!kept_rows.empty()) lprobs.index_put_(kept_at, kept_values);
+    }
+    if (!banned_rows.empty()) lprobs.index_put_({on_device(banned_rows), on_device(banned_tokens)}, kNegInf);
 
-    // Candidates per sample: top 2*beam over (row, token), as fairseq does.
+    // Candidates per sample: top 2*beam over (row, token), as fairseq does. Rows come in blocks of
+    // `beam` per live sample; at step 0 every row of a sample is the same, so only the first counts.
+    const int64_t groups = n / beam;
+    const int64_t live = step == 0 ? 1 : beam;
+    std::vector<float> row_scores(n);
+    for (int64_t r = 0; r < n; ++r) row_scores[r] = static_cast<float>(rows[r].score);
+    auto live_lprobs = lprobs.view({groups, beam, vocab}).slice(1, 0, live).reshape({groups, live * vocab});
+    auto scores = (lprobs + torch::tensor(row_scores).to(device).unsqueeze(1))
+                      .view({groups, beam, vocab})
+                      .slice(1, 0, live)
+                      .reshape({groups, live * vocab});
+    auto [top_values, top_indices] = scores.topk(std::min<int64_t>(2 * beam, live * vocab), 1);
+    // Two transfers per step: the candidates' scores stacked with their tokens' log-probs, and
+    // their indices.
+    const auto candidates = torch::stack({top_values, live_lprobs.gather(1, top_indices)}).to(torch::kCPU);
+    const auto indices = top_indices.to(torch::kCPU);
+    const auto candidate = candidates.accessor<float, 3>();
+    const auto index = indices.accessor<int64_t, 2>();
     std::vector<BeamRow> next_rows;
     std::vector<int64_t> parents;
-    for (int64_t first = 0; first < n; first += beam) {
+    for (int64_t group = 0; group < groups; ++group) {
+      const int64_t first = group * beam;
       const int64_t sample = rows[first].sample;
-      const int64_t live = step == 0 ? 1 : beam;  // at step 0 every row of a sample is the same
-      auto scores = lprobs.slice(0, first, first + live).clone();
-      for (int64_t b = 0; b < live; ++b) scores[b].add_(rows[first + b].score);
-      auto top = scores.view({-1}).topk(std::min<int64_t>(2 * beam, live * vocab));
-      auto values = std::get<0>(top);
-      auto indices = std::get<1>(top);
       const bool last_step = !options.force_eos_at_max && step + 1 >= options.max_length;
       int64_t kept = 0;
-      for (int64_t j = 0; j < values.size(0) && kept < beam; ++j) {
-        const double value = values[j].item<double>();
+      for (int64_t j = 0; j < indices.size(1) && kept < beam; ++j) {
+        const double value = candidate[0][group][j];
         if (!std::isfinite(value)) break;
-        const int64_t parent = first + indices[j].item<int64_t>() / vocab;
-        const int64_t token = indices[j].item<int64_t>() % vocab;
+        const int64_t parent = first + index[group][j] / vocab;
+        const int64_t token = index[group][j] % vocab;
         BeamRow extended = rows[parent];
         extended.tokens.push_back(token);
-        extended.logprobs.push_back(lprobs[parent][token].item<float>());
+        extended.logprobs.push_back(candidate[1][group][j]);
         extended.score = value;
         const int64_t generated = static_cast<int64_t>(extended.tokens.size()) - 1;
         if (token == eos || last_step) {
