@@ -60,8 +60,10 @@ if wants test; then
 fi
 
 # A candidate default model (issue 5: one that grounds), from random weights on a grounding-weighted
-# world: 6 referring expressions per image instead of 2. The number of updates is what fits in the
-# time left: a 60-update probe measures the rate (start-up included, so it errs short).
+# world: 6 referring expressions per image instead of 2 (the recipe of models/nano-world v2, whose
+# 4,400 updates took 323 s here). The number of updates is what fits in the time left: a 60-update
+# probe measures the rate from its last logged window (start-up left out; 2026-12-04 the whole
+# probe's time gave 10 updates/s where the run made 15).
 bench_reserve=${OFAPT_GPU_BENCH_RESERVE:-150}
 if wants pretrain; then
   step "pretrain a candidate default model"
@@ -71,11 +73,12 @@ if wants pretrain; then
   time build-cuda/ofapt synth --split pretrain --seed 1 --train-images 8000 --val-images 100 \
     --expressions-per-image 6 --out $run/world --quiet
   build-cuda/ofapt pretrain --world $run/world --output $run/probe "${pretrain_args[@]}" --steps 60 --valid-every 0 \
-    --quiet > $run/probe.json
-  probe_seconds=$(python3 -c "import json; print(json.load(open('$run/probe.json'))['seconds'])")
+    --log-every 20 --quiet > $run/probe.json
+  samples_per_second=$(python3 -c "import json; print([e for e in map(json.loads, open('$run/probe/train_log.jsonl'))
+                                   if e.get('event') == 'train'][-1]['samples_per_second'])")
   budget=$(( $(seconds_left) - bench_reserve - 60 ))
-  steps=$(python3 -c "print(max(100, int(0.9 * $budget * 60 / $probe_seconds) // 100 * 100))")
-  echo "probe: 60 updates in $probe_seconds s; $budget s for pretraining -> $steps updates"
+  steps=$(python3 -c "print(max(100, int(0.85 * $budget * $samples_per_second / 64) // 100 * 100))")
+  echo "probe: $samples_per_second samples/s; $budget s for pretraining -> $steps updates"
   timeout $((budget + 60)) build-cuda/ofapt pretrain --world $run/world --output $run/train "${pretrain_args[@]}" \
     --steps "$steps" --valid-every $((steps / 4)) --save-every 1000 --log-every 200 | tee $run/pretrain.json
   if [[ -f $run/train/model/model.safetensors ]]; then
