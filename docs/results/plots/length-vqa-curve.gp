@@ -6,6 +6,9 @@ set xlabel "updates" noenhanced
 set ylabel "accuracy (val)" noenhanced
 set grid ytics
 set key below noenhanced
-plot "length-vqa-curve.dat" index 0 using 1:2 with linespoints lw 2 title "prompt:depth=both,length=16", \
-     "length-vqa-curve.dat" index 1 using 1:2 with linespoints lw 2 title "prompt:depth=both,length=64", \
-     "length-vqa-curve.dat" index 2 using 1:2 with linespoints lw 2 title "prompt:depth=both,length=120"
+plot "length-vqa-curve.dat" index 0 using 1:2 with linespoints lw 2 title "prompt:depth=both,length=10", \
+     "length-vqa-curve.dat" index 1 using 1:2 with linespoints lw 2 title "prompt:depth=both,length=16", \
+     "length-vqa-curve.dat" index 2 using 1:2 with linespoints lw 2 title "prompt:depth=both,length=30", \
+     "length-vqa-curve.dat" index 3 using 1:2 with linespoints lw 2 title "prompt:depth=both,length=64", \
+     "length-vqa-curve.dat" index 4 using 1:2 with linespoints lw 2 title "prompt:depth=both,length=100", \
+     "length-vqa-curve.dat" index 5 using 1:2 with linespoints lw 2 title "prompt:depth=both,length=120"
