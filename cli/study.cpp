@@ -14,10 +14,10 @@
 #include "study/study_report.h"
 #include "study/study_run.h"
 #include "tasks/task_evaluator.h"
+#include "tuning/model_fingerprint.h"
 #include "util/device.h"
 #include "util/error.h"
 #include "util/file.h"
-#include "tuning/model_fingerprint.h"
 #include "util/hash.h"
 #include "util/threading.h"
 

@@ -115,7 +115,9 @@ std::vector<std::vector<Hypothesis>> generate(OfaModel& model, const EncoderInpu
       const auto keep_only = [&](const std::vector<int64_t>& allowed) {
         restricted_rows.push_back(r);
         for (int64_t token : allowed) {
-          if (token < vocab) kept_rows.push_back(r), kept_tokens.push_back(token);
+          if (token >= vocab) continue;
+          kept_rows.push_back(r);
+          kept_tokens.push_back(token);
         }
       };
       if (step < static_cast<int64_t>(prefix.size())) {
@@ -125,7 +127,8 @@ std::vector<std::vector<Hypothesis>> generate(OfaModel& model, const EncoderInpu
         keep_only(options.trie->allowed_next(answer));
       }
       for (int64_t token : repeated_ngram_tokens(rows[r].tokens, options.no_repeat_ngram_size)) {
-        banned_rows.push_back(r), banned_tokens.push_back(token);
+        banned_rows.push_back(r);
+        banned_tokens.push_back(token);
       }
     }
     const auto on_device = [&](const std::vector<int64_t>& values) { return torch::tensor(values).to(device); };
