@@ -22,6 +22,7 @@ $ofapt pretrain --world "$run/world" --output "$run/train" --preset nano --init-
 mkdir -p models
 rm -rf models/nano-world.tmp
 cp -r "$run/train/model" models/nano-world.tmp
+cp "$run/train/train_log.jsonl" models/nano-world.tmp/pretrain_log.jsonl
 cp models/nano-world/README.md models/nano-world.tmp/ 2>/dev/null || true  # the card stays
 rm -rf models/nano-world
 mv models/nano-world.tmp models/nano-world
