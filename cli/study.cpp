@@ -35,6 +35,7 @@ struct LoadedTask {
   std::shared_ptr<const Task> task;
   std::unique_ptr<TaskDataset> train, valid;
   double zero_shot = 0.0;
+  nlohmann::json data;  // the hashes of the train and val files every run of the task records
 };
 
 LoadedTask load_task(const StudySpec& spec, const nlohmann::json& base_model, const std::string& task_name,
@@ -50,6 +51,8 @@ LoadedTask load_task(const StudySpec& spec, const nlohmann::json& base_model, co
   // model is scored again, never reused.
   const std::string zero_shot_path = join_path(join_path(out, "zero_shot"), task_name + ".json");
   const std::string val_hash = Hash64().update(read_file(join_path(data_dir, task_name + "_val.tsv"))).hex();
+  loaded.data = {{"train_hash", Hash64().update(read_file(join_path(data_dir, task_name + "_train.tsv"))).hex()},
+                 {"val_hash", val_hash}};
   nlohmann::json record;
   if (file_exists(zero_shot_path)) {
     record = nlohmann::json::parse(read_file(zero_shot_path), nullptr, false);
@@ -121,7 +124,7 @@ int run(StudyCliOptions& options) {
       const LoadedTask& task = tasks.at(run.task);
       std::cerr << "\n[study] run " << i + 1 << "/" << runs.size();
       records[run.directory()] = execute_study_run(
-          spec, run, {task.train.get(), task.valid.get(), task.zero_shot, base_model}, options.out);
+          spec, run, {task.train.get(), task.valid.get(), task.zero_shot, base_model, task.data}, options.out);
     }
   } else {
     for (const auto& run : runs) {

@@ -77,6 +77,20 @@ void check_same_base_model(const nlohmann::json& record, const nlohmann::json& b
               base_model.value("weights_hash", "?"), ")", remedy);
 }
 
+// Nor on other rows: a world version or a data directory that changed under a resumed study would
+// otherwise put runs on two data sets into one table. A record compares the hashes it has (the
+// published v1 records were backfilled with their val rows' hash only, docs/results/README.md).
+void check_same_data(const nlohmann::json& record, const nlohmann::json& data, const std::string& path) {
+  OFAPT_CHECK(record.contains("data") && record["data"].is_object(), ErrorKind::kSchema, path,
+              ": the run records no hashes of its data (made before ofapt recorded them); write the study to "
+              "another --out, or delete the run to train it again");
+  for (const auto& [name, hash] : record["data"].items()) {
+    OFAPT_CHECK(data.value(name, "") == hash, ErrorKind::kSchema, path, ": trained on other ",
+                name.substr(0, name.find('_')), " rows (", name, " ", hash.dump(), ", the study's data has ",
+                data.value(name, "none"), "); write the study to another --out, or delete the run to train it again");
+  }
+}
+
 }  // namespace
 
 nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, const StudyTaskData& data,
@@ -87,6 +101,7 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
     auto record = nlohmann::json::parse(read_file(record_path), nullptr, false);
     OFAPT_CHECK(record.is_object(), ErrorKind::kInput, record_path, ": not JSON; delete it to rerun that run");
     check_same_base_model(record, data.base_model, record_path);
+    check_same_data(record, data.data, record_path);
     if (!run.attack || (missing_attacks(spec, run, record).empty() && record.contains("clean_on_attack_rows")))
       return record;
     // The spec gained attacks since the run finished: attack its saved model, do not retrain it. A
@@ -167,6 +182,7 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
       {"last_loss", summary.last_loss},
       {"skipped_steps", summary.skipped_steps},
       {"base_model", data.base_model},
+      {"data", data.data},
       {"zero_shot", data.zero_shot},
       {"final", curve.points.back().value},
       {"best", summary.best_metric},

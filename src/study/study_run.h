@@ -16,11 +16,13 @@ struct StudyTaskData {
   const TaskDataset* valid = nullptr;
   double zero_shot = 0.0;  // the base model's score on the same val rows: the curve's step 0
   nlohmann::json base_model;  // the spec's model's fingerprint (ModelFingerprint::to_json)
+  nlohmann::json data;        // {"train_hash", "val_hash"}: Hash64 of the task's two files
 };
 
 // Writes <study_dir>/<run.directory()>/run.json atomically and returns it. A run whose run.json
 // exists is not run again (the file is read and returned), unless it was made on another base model
-// than data.base_model: then it is refused (Error kSchema), so one study never mixes two models.
+// than data.base_model or on other rows than data.data: then it is refused (Error kSchema), so one
+// study never mixes two models or two versions of its data.
 nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, const StudyTaskData& data,
                                  const std::string& study_dir);
 

@@ -293,6 +293,46 @@ std::string counts_phrase(const std::vector<int>& counts, const std::vector<std:
   return list_phrase(parts);
 }
 
+// "the small red circle": the attributes that pick out the target alone.
+std::optional<ReferringExpression> attribute_expression(const Scene& scene, int target, SplitMix64& rng) {
+  const auto name = name_of(scene, target, rng);
+  if (!name) return std::nullopt;
+  return ReferringExpression{*name, target, ExpressionKind::kAttribute};
+}
+
+// "the leftmost shape", "the lowest circle": the target beats every other shape (of its kind) by a
+// clear margin in that direction.
+std::optional<ReferringExpression> superlative_expression(const Scene& scene, int target, SplitMix64& rng) {
+  static const std::vector<std::string> extremes = {"leftmost", "rightmost", "topmost", "lowest"};
+  const int which = rng.below(4);
+  const Description d = rng.chance(50) ? Description{false, false, true} : Description{false, false, false};
+  for (int k = 0; k < static_cast<int>(scene.objects.size()); ++k) {
+    if (k == target || (d.shape && !matches(scene.objects[k], scene.objects[target], d))) continue;
+    if (!holds(which, scene.objects[target], scene.objects[k], scene.size)) return std::nullopt;
+  }
+  return ReferringExpression{"the " + extremes[which] + " " + words(scene.objects[target], d), target,
+                             ExpressionKind::kSuperlative};
+}
+
+// "the circle left of the blue square": the only such shape in that relation to the anchor.
+std::optional<ReferringExpression> relational_expression(const Scene& scene, int target, SplitMix64& rng) {
+  const int n = static_cast<int>(scene.objects.size());
+  const int anchor = rng.below(n), relation = rng.below(4);
+  const auto anchor_name = name_of(scene, anchor, rng);
+  const Description d = rng.chance(60) ? Description{false, false, true} : Description{false, false, false};
+  int there = 0;
+  for (int k = 0; k < n; ++k) {
+    there += k != anchor && matches(scene.objects[k], scene.objects[target], d) &&
+             holds(relation, scene.objects[k], scene.objects[anchor], scene.size);
+  }
+  if (anchor == target || !anchor_name || there != 1 ||
+      !holds(relation, scene.objects[target], scene.objects[anchor], scene.size)) {
+    return std::nullopt;
+  }
+  return ReferringExpression{"the " + words(scene.objects[target], d) + " " + kRelations[relation] + " " + *anchor_name,
+                             target, ExpressionKind::kRelation};
+}
+
 }  // namespace
 
 std::vector<std::string> captions(const Scene& scene, SplitMix64& rng) {
@@ -353,37 +393,36 @@ std::vector<ReferringExpression> referring_expressions(const Scene& scene, Split
     const int target = rng.below(n);
     std::optional<ReferringExpression> expression;
     if (allow_relational && rng.chance(50)) {
-      if (rng.chance(30)) {
-        // A superlative: "the leftmost shape", "the lowest circle".
-        static const std::vector<std::string> extremes = {"leftmost", "rightmost", "topmost", "lowest"};
-        const int which = rng.below(4);
-        const Description d = rng.chance(50) ? Description{false, false, true} : Description{false, false, false};
-        bool alone = true;
-        for (int k = 0; k < n && alone; ++k) {
-          if (k == target || (d.shape && !matches(scene.objects[k], scene.objects[target], d))) continue;
-          alone = holds(which, scene.objects[target], scene.objects[k], scene.size);
-        }
-        if (alone) expression = {"the " + extremes[which] + " " + words(scene.objects[target], d), target, true};
-      } else {
-        // "the circle left of the blue square": the only such shape in that relation to the anchor.
-        const int anchor = rng.below(n), relation = rng.below(4);
-        const auto anchor_name = name_of(scene, anchor, rng);
-        const Description d = rng.chance(60) ? Description{false, false, true} : Description{false, false, false};
-        int there = 0;
-        for (int k = 0; k < n; ++k) {
-          there += k != anchor && matches(scene.objects[k], scene.objects[target], d) &&
-                   holds(relation, scene.objects[k], scene.objects[anchor], scene.size);
-        }
-        if (anchor != target && anchor_name && there == 1 &&
-            holds(relation, scene.objects[target], scene.objects[anchor], scene.size)) {
-          expression = {"the " + words(scene.objects[target], d) + " " + kRelations[relation] + " " + *anchor_name,
-                        target, true};
-        }
-      }
-    } else if (const auto name = name_of(scene, target, rng)) {
-      expression = {*name, target, false};
+      expression = rng.chance(30) ? superlative_expression(scene, target, rng) : relational_expression(scene, target, rng);
+    } else {
+      expression = attribute_expression(scene, target, rng);
     }
     if (expression && said.insert(expression->text).second) out.push_back(*expression);
+  }
+  return out;
+}
+
+std::vector<ReferringExpression> held_out_referring_expressions(const Scene& scene, SplitMix64& rng, int count) {
+  const int n = static_cast<int>(scene.objects.size());
+  std::vector<ReferringExpression> out;
+  std::set<std::string> said;
+  for (int expression_index = 0; expression_index < count; ++expression_index) {
+    // The kind first, then targets until one can be named that way: a scene rarely allows every
+    // kind for every shape, and drawing the target first would let the easy kind win.
+    const int roll = rng.below(4);
+    const ExpressionKind kind = roll == 0   ? ExpressionKind::kAttribute
+                                : roll == 1 ? ExpressionKind::kSuperlative
+                                            : ExpressionKind::kRelation;
+    for (int attempt = 0; attempt < 24; ++attempt) {
+      const int target = rng.below(n);
+      const auto expression = kind == ExpressionKind::kAttribute     ? attribute_expression(scene, target, rng)
+                              : kind == ExpressionKind::kSuperlative ? superlative_expression(scene, target, rng)
+                                                                     : relational_expression(scene, target, rng);
+      if (expression && said.insert(expression->text).second) {
+        out.push_back(*expression);
+        break;
+      }
+    }
   }
   return out;
 }

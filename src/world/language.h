@@ -20,14 +20,23 @@ std::vector<std::string> captions(const Scene& scene, SplitMix64& rng);
 // and lowest. Deterministic, so drawing them takes nothing from the scene's text stream.
 std::vector<std::string> downstream_captions(const Scene& scene);
 
+// Pretraining sees attribute expressions only; relations and superlatives are held out.
+enum class ExpressionKind { kAttribute, kRelation, kSuperlative };
+
 struct ReferringExpression {
   std::string text;     // "the small red circle", "the square left of the blue diamond"
   int target;           // index into scene.objects
-  bool relational;      // uses a spatial relation or a superlative (held out of pretraining)
+  ExpressionKind kind;
 };
-// Up to `count` expressions, each naming exactly one object; relational ones only when allowed.
+// Up to `count` expressions, each naming exactly one object; relations and superlatives (a quarter
+// of the expressions) only when allowed. The pretraining split's expressions (world versions 1-3)
+// and the downstream split's of versions 1-2.
 std::vector<ReferringExpression> referring_expressions(const Scene& scene, SplitMix64& rng, int count,
                                                        bool allow_relational);
+// Up to `count` expressions for the downstream split (world version 3): each is a relation (half)
+// or a superlative (a quarter) — the kinds pretraining never sees — or an attribute expression (a
+// quarter), so that downstream grounding measures transfer rather than what the model already does.
+std::vector<ReferringExpression> held_out_referring_expressions(const Scene& scene, SplitMix64& rng, int count);
 
 struct VqaQuestion {
   std::string question;

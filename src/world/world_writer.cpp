@@ -139,8 +139,16 @@ std::vector<WorldFile> write_world(const std::string& directory, const WorldOpti
         }
       }
       // refcoco: uniq-id, image-id, expression, x0,y0,x1,y1 (original pixels), image.
+      // Downstream expressions are mostly of the held-out kinds and come from a stream of their own
+      // (world version 3); version 2's are still drawn from the text stream and dropped, so the
+      // vqa and snli_ve rows of a seed stay those of earlier versions.
+      auto expressions = referring_expressions(scene, rng, options.expressions_per_image, downstream);
+      if (downstream) {
+        SplitMix64 expression_rng(derive_seed(seed, 3));
+        expressions = held_out_referring_expressions(scene, expression_rng, options.expressions_per_image);
+      }
       int k = 0;
-      for (const auto& expression : referring_expressions(scene, rng, options.expressions_per_image, downstream)) {
+      for (const auto& expression : expressions) {
         const SceneObject& target = scene.objects[expression.target];
         const std::string box = join({std::to_string(target.x0()), std::to_string(target.y0()),
                                       std::to_string(target.x1()), std::to_string(target.y1())}, ",");
@@ -171,7 +179,7 @@ std::vector<WorldFile> write_world(const std::string& directory, const WorldOpti
       {"question_types", question_types},
       {"held_out_of_pretraining",
        {{"vqa_question_types", held_out_question_types()},
-        {"refcoco", "relational expressions and superlatives"},
+        {"refcoco", "relational expressions and superlatives (three downstream expressions in four)"},
         {"caption", "the downstream reference styles"},
         {"tasks", {"snli_ve"}}}}});
   for (const auto& file : files) manifest["files"][file.name] = {{"rows", file.rows}, {"bytes", file.bytes}};

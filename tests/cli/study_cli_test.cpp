@@ -104,6 +104,18 @@ TEST(StudyCli, ASmallSpecRunsReportsPlotsAndResumes) {
   EXPECT_NE(refused.output.find(run_dir + "/run.json: made on another base model (weights 0123456789abcdef"),
             std::string::npos)
       << refused.output;
+  // Nor is a run on other rows (a new world version under a resumed study): each record names the
+  // hashes of the task files it was trained and scored on.
+  EXPECT_EQ(record["data"]["val_hash"], val_hash);
+  EXPECT_EQ(record["data"]["train_hash"].get<std::string>().size(), 16u);
+  nlohmann::json other_rows = record;
+  other_rows["data"]["train_hash"] = "fedcba9876543210";
+  write_file_atomic(run_dir + "/run.json", other_rows.dump());
+  auto refused_rows = run_ofapt("study " + dir + "/spec.json --out " + dir + "/out");
+  EXPECT_NE(refused_rows.exit_code, 0) << refused_rows.output;
+  EXPECT_NE(refused_rows.output.find(run_dir + "/run.json: trained on other train rows (train_hash \"fedcba9876543210\""),
+            std::string::npos)
+      << refused_rows.output;
   write_file_atomic(run_dir + "/run.json", original_record);
 
   // A spec that gains an attack attacks the saved models; it does not train them again.

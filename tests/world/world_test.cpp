@@ -63,7 +63,9 @@ TEST_F(World, ASeedFixesEveryPixelAndWord) {
   const RgbImage pixels = render_scene(scene, derive_seed(seed, 1));
   EXPECT_EQ(Hash64().update(std::string(pixels.pixels.begin(), pixels.pixels.end())).hex(), "2761e3473d897920");
   const auto refcoco = read_rows(file("downstream", "refcoco_val.tsv"));
-  EXPECT_EQ(refcoco[0][0] + "|" + refcoco[0][1] + "|" + refcoco[0][2] + "|" + refcoco[0][3], "250000000|25000000|the triangle|21,30,61,70");
+  EXPECT_EQ(refcoco[0][0] + "|" + refcoco[0][1] + "|" + refcoco[0][2] + "|" + refcoco[0][3], "250000000|25000000|the large white square|69,32,103,66");
+  EXPECT_EQ(refcoco[1][2] + "|" + refcoco[1][3], "the triangle left of the purple shape|21,30,61,70");
+  EXPECT_EQ(refcoco[2][2] + "|" + refcoco[2][3], "the leftmost square|23,16,41,34");
   const auto vqa = read_rows(file("downstream", "vqa_train.tsv"));
   EXPECT_EQ(vqa[1][2] + "|" + vqa[1][3] + "|" + vqa[1][4], "how many blue shapes are there?|1.0|!+0&&0.3|!+5|square&&triangle");
   const auto snli = read_rows(file("downstream", "snli_ve_train.tsv"));
@@ -240,6 +242,40 @@ TEST(WorldLanguage, ExpressionsNameOneObjectAndBoxesLieInsideTheImage) {
       EXPECT_EQ(matching, 1) << expression.text;
     }
   }
+}
+
+// World version 3: downstream grounding is mostly of the kinds pretraining never sees, and every
+// superlative is true of its target (it beats every other shape it names by the relation's margin).
+TEST(WorldLanguage, DownstreamExpressionsAreMostlyHeldOutKindsAndTrue) {
+  std::map<ExpressionKind, int> kinds;
+  int expressions = 0;
+  for (uint64_t seed = 0; seed < 300; ++seed) {
+    const Scene scene = make_scene(seed, 128);
+    SplitMix64 rng(seed);
+    const auto drawn = held_out_referring_expressions(scene, rng, 2);
+    std::set<std::string> texts;
+    for (const auto& expression : drawn) {
+      ++kinds[expression.kind];
+      ++expressions;
+      EXPECT_TRUE(texts.insert(expression.text).second) << "said twice: " << expression.text;
+      if (expression.kind != ExpressionKind::kSuperlative) continue;
+      const SceneObject& target = scene.objects.at(expression.target);
+      const bool any_shape = expression.text.size() > 6 && expression.text.substr(expression.text.size() - 6) == " shape";
+      for (const auto& other : scene.objects) {
+        if (&other == &target || (!any_shape && other.shape != target.shape)) continue;
+        if (expression.text.find("leftmost") != std::string::npos) EXPECT_LT(target.cx, other.cx) << expression.text;
+        if (expression.text.find("rightmost") != std::string::npos) EXPECT_GT(target.cx, other.cx) << expression.text;
+        if (expression.text.find("topmost") != std::string::npos) EXPECT_LT(target.cy, other.cy) << expression.text;
+        if (expression.text.find("lowest") != std::string::npos) EXPECT_GT(target.cy, other.cy) << expression.text;
+      }
+    }
+  }
+  ASSERT_GT(expressions, 500);
+  const double held_out = double(kinds[ExpressionKind::kRelation] + kinds[ExpressionKind::kSuperlative]) / expressions;
+  EXPECT_GT(held_out, 0.65);
+  EXPECT_LT(held_out, 0.85);
+  EXPECT_GT(kinds[ExpressionKind::kSuperlative], expressions / 8);
+  EXPECT_GT(kinds[ExpressionKind::kRelation], expressions / 4);
 }
 
 // The downstream styles say what the scene holds: counts by shape and colour, the smallest, the
