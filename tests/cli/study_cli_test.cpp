@@ -96,26 +96,23 @@ TEST(StudyCli, ASmallSpecRunsReportsPlotsAndResumes) {
                                                    weights + ")"),
             std::string::npos);
   const std::string original_record = read_file(run_dir + "/run.json");
+  // The study refuses to resume over `changed` (the run's record, altered), naming the run and why.
+  auto expect_refused = [&](const nlohmann::json& changed, const std::string& why) {
+    write_file_atomic(run_dir + "/run.json", changed.dump());
+    auto refused = run_ofapt("study " + dir + "/spec.json --out " + dir + "/out");
+    EXPECT_NE(refused.exit_code, 0) << refused.output;
+    EXPECT_NE(refused.output.find(run_dir + "/run.json: " + why), std::string::npos) << refused.output;
+  };
   nlohmann::json other_base = record;
   other_base["base_model"]["weights_hash"] = "0123456789abcdef";
-  write_file_atomic(run_dir + "/run.json", other_base.dump());
-  auto refused = run_ofapt("study " + dir + "/spec.json --out " + dir + "/out");
-  EXPECT_NE(refused.exit_code, 0) << refused.output;
-  EXPECT_NE(refused.output.find(run_dir + "/run.json: made on another base model (weights 0123456789abcdef"),
-            std::string::npos)
-      << refused.output;
+  expect_refused(other_base, "made on another base model (weights 0123456789abcdef");
   // Nor is a run on other rows (a new world version under a resumed study): each record names the
   // hashes of the task files it was trained and scored on.
   EXPECT_EQ(record["data"]["val_hash"], val_hash);
   EXPECT_EQ(record["data"]["train_hash"].get<std::string>().size(), 16u);
   nlohmann::json other_rows = record;
   other_rows["data"]["train_hash"] = "fedcba9876543210";
-  write_file_atomic(run_dir + "/run.json", other_rows.dump());
-  auto refused_rows = run_ofapt("study " + dir + "/spec.json --out " + dir + "/out");
-  EXPECT_NE(refused_rows.exit_code, 0) << refused_rows.output;
-  EXPECT_NE(refused_rows.output.find(run_dir + "/run.json: trained on other train rows (train_hash \"fedcba9876543210\""),
-            std::string::npos)
-      << refused_rows.output;
+  expect_refused(other_rows, "trained on other train rows (train_hash \"fedcba9876543210\"");
   write_file_atomic(run_dir + "/run.json", original_record);
 
   // A spec that gains an attack attacks the saved models; it does not train them again.
