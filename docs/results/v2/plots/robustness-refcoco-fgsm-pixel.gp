@@ -1,0 +1,14 @@
+# drawn by ofapt study; run `gnuplot robustness-refcoco-fgsm-pixel.gp` in this directory to redraw
+set terminal svg size 760,520 dynamic font 'sans,12' background '#ffffff'
+set output "robustness-refcoco-fgsm-pixel.svg"
+set title "robustness: refcoco under fgsm (pixel space)" noenhanced
+set xlabel "epsilon (1/255)" noenhanced
+set ylabel "Acc@0.5" noenhanced
+set grid ytics
+set key below noenhanced
+plot "robustness-refcoco-fgsm-pixel.dat" index 0 using 1:2 with linespoints lw 2 title "prompt (paper recipe)", \
+     "robustness-refcoco-fgsm-pixel.dat" index 1 using 1:2 with linespoints lw 2 title "prompt, init from activations", \
+     "robustness-refcoco-fgsm-pixel.dat" index 2 using 1:2 with linespoints lw 2 title "finetune (lr 5e-4)", \
+     "robustness-refcoco-fgsm-pixel.dat" index 3 using 1:2 with linespoints lw 2 title "adapter", \
+     "robustness-refcoco-fgsm-pixel.dat" index 4 using 1:2 with linespoints lw 2 title "bitfit", \
+     "robustness-refcoco-fgsm-pixel.dat" index 5 using 1:2 with linespoints lw 2 title "lora"
