@@ -79,7 +79,7 @@ void check_same_base_model(const nlohmann::json& record, const nlohmann::json& b
 
 // Nor on other rows: a world version or a data directory that changed under a resumed study would
 // otherwise put runs on two data sets into one table. A record compares the hashes it has (the
-// published v1 records were backfilled with their val rows' hash only, docs/results/README.md).
+// published v1 refcoco records carry their val rows' hash only: world v2's train file is gone).
 void check_same_data(const nlohmann::json& record, const nlohmann::json& data, const std::string& path) {
   OFAPT_CHECK(record.contains("data") && record["data"].is_object(), ErrorKind::kSchema, path,
               ": the run records no hashes of its data (made before ofapt recorded them); write the study to "

@@ -393,7 +393,8 @@ std::vector<ReferringExpression> referring_expressions(const Scene& scene, Split
     const int target = rng.below(n);
     std::optional<ReferringExpression> expression;
     if (allow_relational && rng.chance(50)) {
-      expression = rng.chance(30) ? superlative_expression(scene, target, rng) : relational_expression(scene, target, rng);
+      expression = rng.chance(30) ? superlative_expression(scene, target, rng)
+                                  : relational_expression(scene, target, rng);
     } else {
       expression = attribute_expression(scene, target, rng);
     }

@@ -63,7 +63,8 @@ TEST_F(World, ASeedFixesEveryPixelAndWord) {
   const RgbImage pixels = render_scene(scene, derive_seed(seed, 1));
   EXPECT_EQ(Hash64().update(std::string(pixels.pixels.begin(), pixels.pixels.end())).hex(), "2761e3473d897920");
   const auto refcoco = read_rows(file("downstream", "refcoco_val.tsv"));
-  EXPECT_EQ(refcoco[0][0] + "|" + refcoco[0][1] + "|" + refcoco[0][2] + "|" + refcoco[0][3], "250000000|25000000|the large white square|69,32,103,66");
+  EXPECT_EQ(refcoco[0][0] + "|" + refcoco[0][1] + "|" + refcoco[0][2] + "|" + refcoco[0][3],
+            "250000000|25000000|the large white square|69,32,103,66");
   EXPECT_EQ(refcoco[1][2] + "|" + refcoco[1][3], "the triangle left of the purple shape|21,30,61,70");
   EXPECT_EQ(refcoco[2][2] + "|" + refcoco[2][3], "the leftmost square|23,16,41,34");
   const auto vqa = read_rows(file("downstream", "vqa_train.tsv"));
@@ -260,7 +261,8 @@ TEST(WorldLanguage, DownstreamExpressionsAreMostlyHeldOutKindsAndTrue) {
       EXPECT_TRUE(texts.insert(expression.text).second) << "said twice: " << expression.text;
       if (expression.kind != ExpressionKind::kSuperlative) continue;
       const SceneObject& target = scene.objects.at(expression.target);
-      const bool any_shape = expression.text.size() > 6 && expression.text.substr(expression.text.size() - 6) == " shape";
+      const std::string& text = expression.text;
+      const bool any_shape = text.size() > 6 && text.substr(text.size() - 6) == " shape";
       for (const auto& other : scene.objects) {
         if (&other == &target || (!any_shape && other.shape != target.shape)) continue;
         if (expression.text.find("leftmost") != std::string::npos) EXPECT_LT(target.cx, other.cx) << expression.text;
