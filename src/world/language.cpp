@@ -333,6 +333,16 @@ std::optional<ReferringExpression> relational_expression(const Scene& scene, int
                              target, ExpressionKind::kRelation};
 }
 
+// An expression of the given kind for the target, or nothing when the scene does not allow one.
+std::optional<ReferringExpression> expression_of_kind(ExpressionKind kind, const Scene& scene, int target,
+                                                      SplitMix64& rng) {
+  switch (kind) {
+    case ExpressionKind::kAttribute: return attribute_expression(scene, target, rng);
+    case ExpressionKind::kSuperlative: return superlative_expression(scene, target, rng);
+    default: return relational_expression(scene, target, rng);
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> captions(const Scene& scene, SplitMix64& rng) {
@@ -391,13 +401,11 @@ std::vector<ReferringExpression> referring_expressions(const Scene& scene, Split
   std::set<std::string> said;
   for (int attempt = 0; attempt < 12 * count && static_cast<int>(out.size()) < count; ++attempt) {
     const int target = rng.below(n);
-    std::optional<ReferringExpression> expression;
+    ExpressionKind kind = ExpressionKind::kAttribute;
     if (allow_relational && rng.chance(50)) {
-      expression = rng.chance(30) ? superlative_expression(scene, target, rng)
-                                  : relational_expression(scene, target, rng);
-    } else {
-      expression = attribute_expression(scene, target, rng);
+      kind = rng.chance(30) ? ExpressionKind::kSuperlative : ExpressionKind::kRelation;
     }
+    const auto expression = expression_of_kind(kind, scene, target, rng);
     if (expression && said.insert(expression->text).second) out.push_back(*expression);
   }
   return out;
@@ -416,9 +424,7 @@ std::vector<ReferringExpression> held_out_referring_expressions(const Scene& sce
                                             : ExpressionKind::kRelation;
     for (int attempt = 0; attempt < 24; ++attempt) {
       const int target = rng.below(n);
-      const auto expression = kind == ExpressionKind::kAttribute     ? attribute_expression(scene, target, rng)
-                              : kind == ExpressionKind::kSuperlative ? superlative_expression(scene, target, rng)
-                                                                     : relational_expression(scene, target, rng);
+      const auto expression = expression_of_kind(kind, scene, target, rng);
       if (expression && said.insert(expression->text).second) {
         out.push_back(*expression);
         break;
