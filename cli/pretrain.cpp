@@ -11,6 +11,7 @@
 #include "train/trainer.h"
 #include "train/validator.h"
 #include "tuning/make_method.h"
+#include "tuning/tuning_spec.h"
 #include "util/device.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -26,6 +27,9 @@ struct PretrainOptions {
   uint64_t init_seed = 1;
   bool entangle_positions = false;  // the model adds absolute positions to its embeddings too
   std::string save_dtype = "float16";
+  // What trains on the mixture: the whole model (finetune), or a tuning method on a frozen --model,
+  // e.g. the source prompt that prompt init=transfer starts downstream prompts from.
+  std::string method = "finetune";
   TaskOptions task;             // image size, token limits, bins
   TrainerOptions trainer;
 };
@@ -100,8 +104,11 @@ int run(PretrainOptions& options) {
   validation.metric = "loss";
   SequenceValidator validator(validation);
 
+  const bool whole_model = TuningSpec::parse(options.method).method == "finetune";
+  OFAPT_CHECK(whole_model || !options.model.empty(), ErrorKind::kUsage, "--method ", options.method,
+              " trains on a frozen model: give it with --model");
   torch::manual_seed(options.trainer.seed);
-  auto method = attach_method("finetune", model);
+  auto method = attach_method(options.method, model);
   std::cerr << "pretraining " << count_parameters(model->config()) << " parameters on " << train.size() << " rows ("
             << train.name() << ")\n";
   const nlohmann::json run_info = {{"task", "pretrain"},
@@ -116,6 +123,18 @@ int run(PretrainOptions& options) {
   const TrainSummary summary =
       train_method(*method, train, valid.get(), valid ? &validator : nullptr, options.trainer, run_info);
 
+  if (!whole_model) {
+    // The trainer wrote the method's tuned-task directories (best/ by val loss, final/).
+    std::cout << nlohmann::json{{"steps", summary.steps},
+                                {"first_loss", summary.first_loss},
+                                {"last_loss", summary.last_loss},
+                                {"best_metric", summary.best_metric},
+                                {"seconds", summary.seconds},
+                                {"tuned", join_path(options.trainer.output_dir, "final")}}
+                     .dump()
+              << "\n";
+    return 0;
+  }
   ModelWriteOptions write;
   write.dtype = storage_dtype(options.save_dtype);
   write.extra_config = {{"ofapt_pretrain", run_info}};
@@ -154,6 +173,10 @@ OFAPT_COMMAND("pretrain", "Multi-task pretraining of a whole model on the synthe
   app.add_option("--output", t.output_dir, "Output directory (log, resumable state, model/)")->required();
   app.add_option("--model", options->model, "Continue from this checkpoint instead of a preset");
   app.add_option("--preset", options->preset, "Architecture of a fresh model")->capture_default_str();
+  app.add_option("--method", options->method,
+                 "What trains: finetune (the whole model) or a tuning spec on a frozen --model (e.g. a source "
+                 "prompt for prompt init=transfer)")
+      ->capture_default_str();
   app.add_option("--init-seed", options->init_seed, "Seed of the fresh model's weights")->capture_default_str();
   app.add_flag("--entangle-positions", options->entangle_positions,
                "The model (fresh or --model) also adds absolute positions to its embeddings "

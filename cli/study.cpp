@@ -6,11 +6,13 @@
 //   zero_shot/<task>.json     the base model's score on the val rows every curve starts from
 //   runs/<task>/<spec>/seed<k>/   train_log.jsonl, best/, final/, run.json
 //   report.md, plots/
+#include <algorithm>
 #include <iostream>
 
 #include "checkpoint/model_files.h"
 #include "cli/command.h"
 #include "cli/task_options.h"
+#include "study/lr_choice.h"
 #include "study/study_report.h"
 #include "study/study_run.h"
 #include "tasks/task_evaluator.h"
@@ -29,11 +31,12 @@ struct StudyCliOptions {
   std::string out;
   bool report_only = false;
   bool list = false;
+  std::vector<std::string> tasks;  // run only these tasks' runs (empty = all)
 };
 
 struct LoadedTask {
   std::shared_ptr<const Task> task;
-  std::unique_ptr<TaskDataset> train, valid;
+  std::unique_ptr<TaskDataset> train, valid, test;  // test: null when the data has no <task>_test.tsv
   double zero_shot = 0.0;
   nlohmann::json data;  // the hashes of the train and val files every run of the task records
 };
@@ -53,6 +56,11 @@ LoadedTask load_task(const StudySpec& spec, const nlohmann::json& base_model, co
   const std::string val_hash = Hash64().update(read_file(join_path(data_dir, task_name + "_val.tsv"))).hex();
   loaded.data = {{"train_hash", Hash64().update(read_file(join_path(data_dir, task_name + "_train.tsv"))).hex()},
                  {"val_hash", val_hash}};
+  const std::string test_path = join_path(data_dir, task_name + "_test.tsv");
+  if (file_exists(test_path)) {
+    loaded.test = std::make_unique<TaskDataset>(loaded.task, test_path, false);
+    loaded.data["test_hash"] = Hash64().update(read_file(test_path)).hex();
+  }
   nlohmann::json record;
   if (file_exists(zero_shot_path)) {
     record = nlohmann::json::parse(read_file(zero_shot_path), nullptr, false);
@@ -106,6 +114,10 @@ int run(StudyCliOptions& options) {
               spec.model, "' has no config.json");
 
   std::map<std::string, nlohmann::json> records;
+  const RunRecordLookup record_of = [&records](const std::string& directory) -> const nlohmann::json* {
+    const auto found = records.find(directory);
+    return found == records.end() ? nullptr : &found->second;
+  };
   if (!options.report_only) {
     std::string data_dir = spec.data;
     if (data_dir.empty()) {
@@ -118,21 +130,45 @@ int run(StudyCliOptions& options) {
     const nlohmann::json base_model = fingerprint_model(base).to_json();
     base = nullptr;
     std::map<std::string, LoadedTask> tasks;
-    for (size_t i = 0; i < runs.size(); ++i) {
-      const auto& run = runs[i];
+    auto execute = [&](const StudyRun& run) {
       if (!tasks.count(run.task)) tasks.emplace(run.task, load_task(spec, base_model, run.task, data_dir, options.out));
       const LoadedTask& task = tasks.at(run.task);
+      records[run.directory()] =
+          execute_study_run(spec, run,
+                            {task.train.get(), task.valid.get(), task.test.get(), task.zero_shot, base_model, task.data},
+                            options.out);
+    };
+    std::vector<StudyRun> grid_runs_to_attack;
+    for (size_t i = 0; i < runs.size(); ++i) {
+      if (!options.tasks.empty() &&
+          std::find(options.tasks.begin(), options.tasks.end(), runs[i].task) == options.tasks.end())
+        continue;
+      // Runs go seed by seed, so a rate chosen on the first seed is known before its later seeds.
+      const auto run = with_chosen_learning_rate(runs[i], record_of);
+      OFAPT_CHECK(run.has_value(), ErrorKind::kInternal, runs[i].directory(), ": its learning-rate grid has not run");
       std::cerr << "\n[study] run " << i + 1 << "/" << runs.size();
-      records[run.directory()] = execute_study_run(
-          spec, run, {task.train.get(), task.valid.get(), task.zero_shot, base_model, task.data}, options.out);
+      if (run->attack && !run->method.lr_grid.empty()) {
+        // Of a grid, only the chosen rate's run is attacked, once the whole grid has run.
+        grid_runs_to_attack.push_back(*run);
+        StudyRun unattacked = *run;
+        unattacked.attack = false;
+        execute(unattacked);
+      } else {
+        execute(*run);
+      }
+    }
+    for (const auto& run : grid_runs_to_attack) {
+      if (choose_learning_rate(run.task, run.method, run.seed, record_of) == run.method.learning_rate) execute(run);
     }
   } else {
-    for (const auto& run : runs) {
-      const std::string path = join_path(join_path(options.out, run.directory()), "run.json");
+    for (const auto& listed : runs) {
+      const auto run = with_chosen_learning_rate(listed, record_of);
+      if (!run) continue;
+      const std::string path = join_path(join_path(options.out, run->directory()), "run.json");
       if (!file_exists(path)) continue;
       const auto record = nlohmann::json::parse(read_file(path), nullptr, false);
       OFAPT_CHECK(record.is_object(), ErrorKind::kInput, path, ": not JSON; delete it to rerun that run");
-      records[run.directory()] = record;
+      records[run->directory()] = record;
     }
   }
   const std::string report = write_study_report(
@@ -149,6 +185,10 @@ OFAPT_COMMAND("study", "Run a study spec (methods x knobs x tasks x seeds), resu
   app.add_flag("--report-only", options->report_only,
                "Rewrite report.md and plots from the finished runs");
   app.add_flag("--list", options->list, "Print the runs the spec makes and stop");
+  app.add_option("--tasks", options->tasks,
+                 "Run only these tasks' runs, so one process per task can share the study directory (start the "
+                 "second once the first has written the world)")
+      ->delimiter(',');
   return [options] { return run(*options); };
 });
 

@@ -19,7 +19,7 @@ struct SynthOptions {
 
 int run(const SynthOptions& options) {
   make_directories(options.out);
-  Progress progress("synth " + options.world.split, options.world.train_images + options.world.val_images);
+  Progress progress("synth " + options.world.split, options.world.train_images + options.world.val_images + options.world.test_images);
   const auto files = world::write_world(options.out, options.world, [&](int64_t done, int64_t) {
     if (!options.quiet && (done % 100 == 0)) progress.update(done, {}, done);
   });
@@ -48,6 +48,9 @@ OFAPT_COMMAND("synth", "Write the synthetic world's task data as OFA-format TSVs
       ->capture_default_str();
   app.add_option("--val-images", w.val_images, "Images in the val files")
       ->check(CLI::Range(int64_t{1}, int64_t{5000000}))
+      ->capture_default_str();
+  app.add_option("--test-images", w.test_images, "Images in the held-out test files (0 = no test files)")
+      ->check(CLI::Range(int64_t{0}, int64_t{2000000}))
       ->capture_default_str();
   app.add_option("--image-size", w.image_size, "Side of the square images, pixels")
       ->check(CLI::Range(32, 1024))

@@ -10,6 +10,7 @@
 
 #include "study/gnuplot_chart.h"
 #include "study/learning_curve.h"
+#include "study/lr_choice.h"
 #include "tuning/tuning_spec.h"
 #include "util/file.h"
 #include "util/strings.h"
@@ -49,21 +50,54 @@ std::string with_spread(const Spread& s, const char* pattern = "%.3f") {
   return out + " (" + std::to_string(s.n) + ")";
 }
 
+// Updates and seconds at which each run's curve first reached `threshold`: "k/n: updates, seconds"
+// (means over the k runs that reached it).
+std::string time_to(const std::vector<const nlohmann::json*>& runs, double threshold) {
+  std::vector<double> steps, seconds;
+  for (const auto* run : runs) {
+    const LearningCurve curve = LearningCurve::from_json((*run)["curve"]);
+    if (const CurvePoint* reached = curve.first_reaching(threshold)) {
+      steps.push_back(static_cast<double>(reached->step));
+      seconds.push_back(reached->seconds);
+    }
+  }
+  if (steps.empty()) return "0/" + std::to_string(runs.size());
+  return std::to_string(steps.size()) + "/" + std::to_string(runs.size()) + ": " + format("%.0f", spread_of(steps).mean) +
+         " upd, " + format("%.0f", spread_of(seconds).mean) + " s";
+}
+
 std::string metric_of(const std::string& task) {
   return task == "caption" ? "CIDEr-D" : task == "refcoco" ? "Acc@0.5" : "accuracy";
 }
 
-// The runs of one method in one task, over the group's seeds (those that have records).
+RunRecordLookup lookup_in(const std::map<std::string, nlohmann::json>& records) {
+  return [&records](const std::string& directory) -> const nlohmann::json* {
+    const auto found = records.find(directory);
+    return found == records.end() ? nullptr : &found->second;
+  };
+}
+
+// The runs of one method in one task, over the group's seeds (those that have records); a grid
+// method's at its chosen rate.
 std::vector<const nlohmann::json*> records_of(const std::map<std::string, nlohmann::json>& records,
                                               const std::string& task, const StudyMethod& method,
                                               const std::vector<uint64_t>& seeds) {
   std::vector<const nlohmann::json*> out;
-  for (const uint64_t seed : seeds) {
-    const auto found = records.find(StudyRun{task, method, seed}.directory());
-    if (found != records.end()) out.push_back(&found->second);
+  for (const auto& run : table_runs(task, method, seeds, lookup_in(records))) {
+    if (const nlohmann::json* record = lookup_in(records)(run.directory())) out.push_back(record);
   }
   return out;
 }
+
+// The test score of each run that has one.
+std::vector<double> test_values(const std::vector<const nlohmann::json*>& runs) {
+  std::vector<double> out;
+  for (const auto* run : runs) {
+    if (run->contains("test")) out.push_back((*run)["test"]["value"].get<double>());
+  }
+  return out;
+}
+
 
 std::vector<double> field(const std::vector<const nlohmann::json*>& runs, const std::string& key) {
   std::vector<double> out;
@@ -140,12 +174,19 @@ class ReportWriter {
          << "- Base model: `" << spec_.model << "`" << base_model_weights() << "; data: "
          << (spec_.data.empty() ? "the synthetic world, seed " + std::to_string(spec_.world.seed) + " (" +
                                       std::to_string(spec_.world.train_images) + " train / " +
-                                      std::to_string(spec_.world.val_images) + " val images)"
+                                      std::to_string(spec_.world.val_images) + " val" +
+                                      (spec_.world.test_images > 0
+                                           ? " / " + std::to_string(spec_.world.test_images) + " test"
+                                           : std::string()) +
+                                      " images)"
                                 : "`" + spec_.data + "`")
-         << "\n- Each run: " << spec_.steps << " updates of batch " << spec_.batch_size << "; the score is the task's"
+         << "\n- Each run: " << spec_.steps << " updates of batch " << spec_.batch_size << " at most; the score is the task's"
          << " metric on the first " << spec_.eval_rows << " val rows after the last update; the curve has a point"
          << " every " << spec_.valid_every << " updates (step 0 = the base model zero-shot). Times are training"
-         << " seconds on this machine with validation left out. Spread: mean ± sample standard deviation (seeds).\n";
+         << " seconds on this machine with validation left out. Spread: mean ± sample standard deviation (seeds).\n"
+         << "- Where a table has a test column, each run's state that was best on val was scored once on the test"
+         << " rows" << (spec_.test_rows > 0 ? " (the first " + std::to_string(spec_.test_rows) + ")" : "")
+         << ", and a method marked (grid) had its learning rate chosen on its group's first seed by val best.\n";
     if (!drawn_)
       out_ << "- Plots were not drawn: gnuplot is not installed (`apt install gnuplot-nox`). Their "
               "data and scripts are in plots/.\n";
@@ -172,7 +213,12 @@ class ReportWriter {
         out_ << "No run of this task has finished yet.\n";
         continue;
       }
-      write_table(group, task);
+      if (has_test(group, task)) {
+        write_test_table(group, task);
+        write_lr_choice(group, task);
+      } else {
+        write_table(group, task);
+      }
       write_plots(group, task);
       if (group.attack && !spec_.attacks.empty()) write_robustness(group, task);
     }
@@ -215,6 +261,81 @@ class ReportWriter {
       out_ << " " << with_spread(spread_of(field(runs, "train_seconds")), "%.0f") << " | "
            << format("%.3f", spread_of(field(runs, "seconds_per_step")).mean) << " | "
            << format("%.0f", spread_of(field(runs, "peak_memory_mb")).mean) << " |\n";
+    }
+  }
+
+  bool has_test(const StudyGroup& group, const std::string& task) const {
+    for (const auto& method : group.methods) {
+      if (!test_values(records_of(records_, task, method, group.seeds)).empty()) return true;
+    }
+    return false;
+  }
+
+  // The fair protocol's table: test score of the best-on-val state, its ratio to finetuning's, and
+  // how soon each method's val curve reached 95 % and 98 % of finetuning's best val score.
+  void write_test_table(const StudyGroup& group, const std::string& task) {
+    const StudyMethod* reference = nullptr;
+    for (const auto& method : group.methods) {
+      if (reference == nullptr && TuningSpec::parse(method.spec).method == "finetune") reference = &method;
+    }
+    double reference_test = 0.0, reference_best = 0.0;
+    if (reference != nullptr) {
+      const auto runs = records_of(records_, task, *reference, group.seeds);
+      reference_test = spread_of(test_values(runs)).mean;
+      reference_best = spread_of(field(runs, "best")).mean;
+    }
+    const bool ratios = reference_test > 0 && reference_best > 0;
+    out_ << "| method | lr | trainable | file | test " << metric_of(task) << " | val best | updates (best at) |"
+         << (ratios ? " test ÷ finetune | to 95 % of FT val best | to 98 % |" : "")
+         << " train s | s/update |\n|---|---|---|---|---|---|---|" << (ratios ? "---|---|---|" : "") << "---|---|\n";
+    for (const auto& method : group.methods) {
+      const auto runs = records_of(records_, task, method, group.seeds);
+      out_ << "| " << method.label << " | ";
+      if (runs.empty()) {
+        out_ << "not run |  |  |  |  |  |" << (ratios ? "  |  |  |" : "") << "  |  |\n";
+        continue;
+      }
+      const auto& first = *runs.front();
+      const double trainable = first["trainable_parameters"].get<double>();
+      const Spread test = spread_of(test_values(runs));
+      out_ << format("%g", first["learning_rate"].get<double>()) << (method.lr_grid.empty() ? "" : " (grid)") << " | "
+           << format("%.0f", trainable) << " (" << format("%.2f", 100.0 * trainable / first["total_parameters"].get<double>())
+           << " %) | " << human_bytes(first["file_bytes"].get<double>()) << " | " << with_spread(test) << " | "
+           << with_spread(spread_of(field(runs, "best"))) << " | " << format("%.0f", spread_of(field(runs, "steps")).mean)
+           << " (" << format("%.0f", spread_of(field(runs, "best_step")).mean) << ") |";
+      if (ratios) {
+        out_ << " " << format("%.3f", test.mean / reference_test) << " | " << time_to(runs, 0.95 * reference_best)
+             << " | " << time_to(runs, 0.98 * reference_best) << " |";
+      }
+      out_ << " " << with_spread(spread_of(field(runs, "train_seconds")), "%.0f") << " | "
+           << format("%.3f", spread_of(field(runs, "seconds_per_step")).mean) << " |\n";
+    }
+    if (ratios) {
+      out_ << "\nFinetuning's val best (mean over its seeds): " << format("%.4f", reference_best)
+           << "; \"to 95 %\" counts the runs whose val curve reached 0.95 x that, with the mean updates and "
+              "training seconds at the first point that did.\n";
+    }
+  }
+
+  // Each grid method's first-seed runs, one per rate, and the rate chosen for its other seeds.
+  void write_lr_choice(const StudyGroup& group, const std::string& task) {
+    bool any = false;
+    for (const auto& method : group.methods) any = any || !method.lr_grid.empty();
+    if (!any) return;
+    out_ << "\nLearning rates (val best on seed " << group.seeds.front() << "; the chosen rate in bold):\n\n";
+    for (const auto& method : group.methods) {
+      if (method.lr_grid.empty()) continue;
+      const auto chosen = choose_learning_rate(task, method, group.seeds.front(), lookup_in(records_));
+      out_ << "- " << method.label << ":";
+      for (const double rate : method.lr_grid) {
+        StudyRun member{task, method, group.seeds.front()};
+        member.method.learning_rate = rate;
+        const auto* record = lookup_in(records_)(member.directory());
+        const std::string value = record == nullptr ? "not run" : format("%.4f", (*record)["best"].get<double>());
+        const bool bold = chosen && *chosen == rate;
+        out_ << " " << (bold ? "**" : "") << format("%g", rate) << ": " << value << (bold ? "**" : "");
+      }
+      out_ << "\n";
     }
   }
 
@@ -261,8 +382,8 @@ class ReportWriter {
   }
 
   void write_robustness(const StudyGroup& group, const std::string& task) {
-    out_ << "\nRobustness (" << spec_.attack_rows
-         << " val rows; eps 0 = clean on the same rows):\n\n| method | clean |";
+    out_ << "\nRobustness (" << spec_.attack_rows << (has_test(group, task) ? " test rows, best-on-val state" : " val rows")
+         << "; eps 0 = clean on the same rows):\n\n| method | clean |";
     std::vector<std::string> names;
     for (const auto& sweep : spec_.attacks) {
       for (const double epsilon : sweep.epsilons) {

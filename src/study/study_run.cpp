@@ -39,7 +39,7 @@ std::vector<AttackOptions> missing_attacks(const StudySpec& spec, const StudyRun
 // Attacks the tuned model with each attack `record` lacks and adds the results (and the clean score
 // on the attacked rows) to it.
 void add_attack_results(OfaModel& model, TuningMethod& method, const StudySpec& spec, const StudyRun& run,
-                        const TaskDataset& valid, nlohmann::json& record) {
+                        const TaskDataset& rows, nlohmann::json& record) {
   const torch::Device device = model->parameters().front().device();
   method.set_training(false);
   const PromptFor prompt = prompt_of(&method);
@@ -48,7 +48,7 @@ void add_attack_results(OfaModel& model, TuningMethod& method, const StudySpec& 
     TaskEvaluationOptions evaluation;
     evaluation.max_samples = spec.attack_rows;
     evaluation.perturb = adversarial_inputs(model, prompt, attack, device);
-    const TaskEvaluation attacked = evaluate_task(model, prompt, valid, evaluation, device);
+    const TaskEvaluation attacked = evaluate_task(model, prompt, rows, evaluation, device);
     std::cerr << "   " << attack.name() << ": " << attacked.value << "\n";
     nlohmann::json result = {{"attack", attack.name()},
                              {"method", attack.method},
@@ -62,8 +62,37 @@ void add_attack_results(OfaModel& model, TuningMethod& method, const StudySpec& 
     // The clean score on the same rows as the attacks: epsilon 0 of the robustness plots.
     TaskEvaluationOptions evaluation;
     evaluation.max_samples = spec.attack_rows;
-    record["clean_on_attack_rows"] = evaluate_task(model, prompt, valid, evaluation, device).value;
+    record["clean_on_attack_rows"] = evaluate_task(model, prompt, rows, evaluation, device).value;
   }
+}
+
+// The state a run is judged by: with a test split the best-on-val one (best/), loaded into a fresh
+// copy of the base model; without one the state after the last update (final/).
+struct JudgedState {
+  OfaModel model{nullptr};
+  std::shared_ptr<TuningMethod> method;
+};
+
+JudgedState load_state(const StudySpec& spec, const std::string& tuned_dir) {
+  JudgedState state;
+  state.model = load_model(spec.model);
+  state.model->to(parse_device(spec.device, "study device"));
+  state.method = load_tuned_task(read_tuned_task(tuned_dir), state.model);
+  state.method->set_training(false);
+  return state;
+}
+
+// The test score of the best-on-val state, scored once.
+nlohmann::json test_result(const StudySpec& spec, TuningMethod& method, const TaskDataset& test) {
+  OfaModel& model = method.model();
+  TaskEvaluationOptions evaluation;
+  evaluation.max_samples = spec.test_rows;
+  const TaskEvaluation result =
+      evaluate_task(model, prompt_of(&method), test, evaluation, model->parameters().front().device());
+  std::cerr << "   test " << result.metric << ": " << result.value << "\n";
+  return {{"metric", result.metric},
+          {"value", result.value},
+          {"rows", spec.test_rows > 0 ? std::min(spec.test_rows, test.size()) : test.size()}};
 }
 
 // A finished run counts only on the base model it was made on: after the model changes, a resumed
@@ -106,17 +135,16 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
       return record;
     // The spec gained attacks since the run finished: attack its saved model, do not retrain it. A
     // published study keeps only run.json; without the model the run is trained again.
-    const std::string final_dir = join_path(directory, "final");
-    if (file_exists(join_path(final_dir, kTunedConfigFile))) {
+    const std::string judged_dir = join_path(directory, data.test != nullptr ? "best" : "final");
+    if (file_exists(join_path(judged_dir, kTunedConfigFile))) {
       std::cerr << "\n== " << run.task << "  " << run.method.label << "  seed " << run.seed << ": new attacks\n";
-      OfaModel model = load_model(spec.model);
-      model->to(parse_device(spec.device, "study device"));
-      auto method = load_tuned_task(read_tuned_task(final_dir), model);
-      add_attack_results(model, *method, spec, run, *data.valid, record);
+      JudgedState state = load_state(spec, judged_dir);
+      add_attack_results(state.model, *state.method, spec, run, data.test != nullptr ? *data.test : *data.valid,
+                         record);
       write_file_atomic(record_path, record.dump(1) + "\n");
       return record;
     }
-    std::cerr << "\n" << final_dir << " is gone: training the run again for its new attacks\n";
+    std::cerr << "\n" << judged_dir << " is gone: training the run again for its new attacks\n";
   }
   make_directories(directory);
   std::cerr << "\n== " << run.task << "  " << run.method.label << "  seed " << run.seed << "  (" << directory << ")\n";
@@ -193,7 +221,15 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
   if (summary.resumed_from > 0) record["resumed_from"] = summary.resumed_from;
 
   record["robust"] = nlohmann::json::array();
-  if (run.attack) add_attack_results(model, *method, spec, run, *data.valid, record);
+  if (data.test != nullptr) {
+    // Test rows are scored once, with the state that was best on val (the protocol's model choice).
+    JudgedState best = load_state(spec, join_path(directory, "best"));
+    record["test"] = test_result(spec, *best.method, *data.test);
+    record["best_step"] = summary.best_step;
+    if (run.attack) add_attack_results(best.model, *best.method, spec, run, *data.test, record);
+  } else if (run.attack) {
+    add_attack_results(model, *method, spec, run, *data.valid, record);
+  }
   write_file_atomic(record_path, record.dump(1) + "\n");
   return record;
 }

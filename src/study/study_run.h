@@ -1,5 +1,6 @@
 // One run of a study: train (resuming a killed run from its checkpoint), read its learning curve,
-// attack the tuned model, and keep everything the report needs in <run>/run.json.
+// score the best-on-val state once on the test rows, attack it, and keep everything the report
+// needs in <run>/run.json.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@ namespace ofapt {
 struct StudyTaskData {
   const TaskDataset* train = nullptr;
   const TaskDataset* valid = nullptr;
+  const TaskDataset* test = nullptr;  // null = the data has no test file: attacks use val rows
   double zero_shot = 0.0;  // the base model's score on the same val rows: the curve's step 0
   nlohmann::json base_model;  // the spec's model's fingerprint (ModelFingerprint::to_json)
   nlohmann::json data;        // {"train_hash", "val_hash"}: Hash64 of the task's two files

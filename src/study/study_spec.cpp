@@ -61,6 +61,7 @@ StudyMethod parse_method(const nlohmann::json& json, const std::string& where) {
     method.warmup_ratio = fields.get<double>("warmup_ratio", -1.0);
     method.early_stop = fields.get<int64_t>("early_stop", 0);
     method.lr_find = fields.get<bool>("lr_find", false);
+    method.lr_grid = fields.get<std::vector<double>>("lr_grid", {});
     fields.finish();
   }
   OFAPT_CHECK(!method.spec.empty(), ErrorKind::kUsage, where, ": a method needs a tuning spec");
@@ -70,6 +71,11 @@ StudyMethod parse_method(const nlohmann::json& json, const std::string& where) {
   OFAPT_CHECK(method.early_stop >= 0, ErrorKind::kUsage, where, ": early_stop must be >= 0");
   OFAPT_CHECK(!(method.lr_find && method.learning_rate > 0), ErrorKind::kUsage, where,
               ": lr_find picks the rate itself; drop 'lr'");
+  OFAPT_CHECK(method.lr_grid.empty() || (method.learning_rate == 0 && !method.lr_find), ErrorKind::kUsage, where,
+              ": lr_grid chooses the rate itself; drop 'lr' and 'lr_find'");
+  for (const double rate : method.lr_grid) {
+    OFAPT_CHECK(rate > 0, ErrorKind::kUsage, where, ": lr_grid rates must be > 0");
+  }
   if (method.label.empty()) method.label = method.spec;
   return method;
 }
@@ -97,6 +103,7 @@ StudySpec StudySpec::parse(const nlohmann::json& json, const std::string& where)
     spec.world.train_images = w.get<int64_t>("train_images", 400);
     spec.world.val_images = w.get<int64_t>("val_images", 100);
     spec.world.image_size = w.get<int>("image_size", spec.world.image_size);
+    spec.world.test_images = w.get<int64_t>("test_images", 0);
     w.finish();
   } else {
     spec.world.train_images = 400;
@@ -108,6 +115,13 @@ StudySpec StudySpec::parse(const nlohmann::json& json, const std::string& where)
   spec.eval_rows = fields.get<int64_t>("eval_rows", spec.eval_rows);
   spec.valid_every = fields.get<int64_t>("valid_every", spec.valid_every);
   spec.attack_rows = fields.get<int64_t>("attack_rows", spec.attack_rows);
+  spec.test_rows = fields.get<int64_t>("test_rows", 0);
+  OFAPT_CHECK(spec.test_rows >= 0, ErrorKind::kUsage, where, ": 'test_rows' must be >= 0 (0 = all)");
+  spec.lr_grid = fields.get<std::map<std::string, std::vector<double>>>("lr_grid", {});
+  for (const auto& [family, rates] : spec.lr_grid) {
+    OFAPT_CHECK(!rates.empty(), ErrorKind::kUsage, where, ": lr_grid '", family, "' lists no rate");
+    for (const double rate : rates) OFAPT_CHECK(rate > 0, ErrorKind::kUsage, where, ": lr_grid rates must be > 0");
+  }
   for (const auto& [key, value] : {std::pair<const char*, int64_t>{"steps", spec.steps},
                                    {"batch_size", spec.batch_size},
                                    {"eval_rows", spec.eval_rows},
@@ -157,7 +171,12 @@ StudySpec StudySpec::parse(const nlohmann::json& json, const std::string& where)
     OFAPT_CHECK(methods != nullptr && methods->is_array() && !methods->empty(), ErrorKind::kUsage, g.where(),
                 ": 'methods' lists no method");
     for (size_t m = 0; m < methods->size(); ++m) {
-      group.methods.push_back(parse_method((*methods)[m], g.where() + " methods[" + std::to_string(m) + "]"));
+      StudyMethod method = parse_method((*methods)[m], g.where() + " methods[" + std::to_string(m) + "]");
+      // A method that names no rate of its own takes the spec's grid for its family.
+      const auto family = spec.lr_grid.find(TuningSpec::parse(method.spec).method);
+      if (method.lr_grid.empty() && method.learning_rate == 0 && !method.lr_find && family != spec.lr_grid.end())
+        method.lr_grid = family->second;
+      group.methods.push_back(method);
     }
     group.seeds = g.get<std::vector<uint64_t>>("seeds", seeds);
     OFAPT_CHECK(!group.seeds.empty(), ErrorKind::kUsage, g.where(), ": 'seeds' is empty");
@@ -180,6 +199,8 @@ std::string StudyRun::directory() const {
   if (method.learning_rate > 0) {
     std::snprintf(text, sizeof text, "-lr%g", method.learning_rate);
     name += text;
+  } else if (lr_chosen_on_seed > 0) {
+    name += "-lr(chosen)";
   }
   if (method.warmup_ratio >= 0) {
     std::snprintf(text, sizeof text, "-warmup%g", method.warmup_ratio);
@@ -196,13 +217,27 @@ std::vector<StudyRun> study_runs(const StudySpec& spec) {
   for (const auto& group : spec.groups) {
     for (const auto& task : group.tasks) {
       for (const auto& method : group.methods) {
-        for (const uint64_t seed : group.seeds) {
-          StudyRun run{task, method, seed, group.attack && !spec.attacks.empty()};
+        auto add = [&](const StudyRun& run) {
           const auto [at, added] = index_of.emplace(run.directory(), out.size());
           if (added)
             out.push_back(run);
           else
             out[at->second].attack = out[at->second].attack || run.attack;
+        };
+        for (const uint64_t seed : group.seeds) {
+          StudyRun run{task, method, seed, group.attack && !spec.attacks.empty()};
+          if (method.lr_grid.empty()) {
+            add(run);
+          } else if (seed == group.seeds.front()) {
+            for (const double rate : method.lr_grid) {  // the grid, on the first seed
+              StudyRun member = run;
+              member.method.learning_rate = rate;
+              add(member);
+            }
+          } else {
+            run.lr_chosen_on_seed = group.seeds.front();
+            add(run);
+          }
         }
       }
     }

@@ -2,7 +2,9 @@
 
 #include <cstdlib>
 
+#include "tuning/model_fingerprint.h"
 #include "tuning/prefix_activation_init.h"
+#include "tuning/tuned_task_file.h"
 #include "util/error.h"
 
 namespace ofapt {
@@ -32,14 +34,28 @@ PrefixTuning::PrefixTuning(SpecReader spec, const OfaConfig& config) : TuningMet
   const int64_t length = spec.integer("length", 64, 1, 4096);
   const std::string depth = spec.choice("depth", "both", {"encoder", "decoder", "both"});
   const std::string layers = spec.text("layers", "all");
-  const bool mlp = spec.choice("reparam", "none", {"none", "mlp"}) == "mlp";
-  const int64_t hidden = mlp ? spec.integer("hidden", 2 * config.d_model, 1, 1 << 20) : 0;
+  const std::string reparam_name = spec.choice("reparam", "none", {"none", "mlp", "residual"});
+  const PromptReparam reparam = reparam_name == "mlp"        ? PromptReparam::kMlp
+                                : reparam_name == "residual" ? PromptReparam::kResidual
+                                                             : PromptReparam::kNone;
+  // MLP width: the reference's 2·d for mlp; a bottleneck of d for the residual MLP over 2·L·d rows.
+  const int64_t hidden = reparam == PromptReparam::kNone
+                             ? 0
+                             : spec.integer("hidden", reparam == PromptReparam::kMlp ? 2 * config.d_model : config.d_model,
+                                            1, 1 << 20);
   dropout_ = spec.number("dropout", 0.2, 0.0, 0.99);
   const double init_std = spec.number("init_std", 0.02, 0.0, 10.0);
   // Spelled out only when given, so the canonical spec of the reference recipe stays as it was.
-  init_from_activations_ = spec.has("init") && spec.choice("init", "random", {"random", "activations"}) == "activations";
-  OFAPT_CHECK(!(init_from_activations_ && mlp), ErrorKind::kUsage,
-              "tuning spec prompt: init=activations sets the table itself, so it needs reparam=none");
+  if (spec.has("init")) {
+    const std::string init = spec.choice("init", "random", {"random", "activations", "transfer"});
+    init_from_activations_ = init == "activations";
+    if (init == "transfer") transfer_from_ = spec.text("from", "");
+    OFAPT_CHECK(init != "transfer" || !transfer_from_.empty(), ErrorKind::kUsage,
+                "tuning spec prompt: init=transfer needs from=<tuned-task dir> (the source prompt)");
+  }
+  OFAPT_CHECK(!((init_from_activations_ || !transfer_from_.empty()) && reparam == PromptReparam::kMlp),
+              ErrorKind::kUsage, "tuning spec prompt: init=activations and init=transfer set the table itself, so "
+              "they need reparam=none or residual");
   const bool gated = spec.has("gate") && spec.choice("gate", "none", {"none", "zero"}) == "zero";
 
   auto build_stack = [&](const std::string& stack, int64_t stack_layers, int64_t heads) {
@@ -55,7 +71,7 @@ PrefixTuning::PrefixTuning(SpecReader spec, const OfaConfig& config) : TuningMet
     encoder_options.layers = options.last_layer - options.first_layer + 1;
     encoder_options.embed_dim = config.d_model;
     encoder_options.heads = heads;
-    encoder_options.mlp = mlp;
+    encoder_options.reparam = reparam;
     encoder_options.mlp_hidden = hidden;
     encoder_options.init_std = init_std;
     return std::make_pair(options, PromptEncoder(register_module(stack + "_prompt_encoder", PromptEncoder(encoder_options))));
@@ -79,13 +95,39 @@ PrefixTuning::PrefixTuning(SpecReader spec, const OfaConfig& config) : TuningMet
   TuningSpec exported = TuningSpec::parse(spec.canonical());
   exported.options["reparam"] = "none";
   exported.options.erase("hidden");
+  exported.options.erase("init");  // how the tensors started does not matter to loading them
+  exported.options.erase("from");
   export_spec_ = exported.to_string();
 }
 
 void PrefixTuning::attach(OfaModel model) {
   model_ = std::move(model);
   freeze_model();  // ofa-spec 9.7: everything but the prompt encoders
+  if (!transfer_from_.empty()) initialize_from_source_prompt();
   to(model_->parameters().front().device());
+}
+
+// Prompt transfer (SPoT, Vu et al. 2022): start from a prompt trained on other tasks of the same
+// base model (the pretraining mixture's, shipped beside the default model) instead of at random.
+void PrefixTuning::initialize_from_source_prompt() {
+  const TunedTask source = read_tuned_task(transfer_from_);
+  OFAPT_CHECK(source.base == fingerprint_model(model_), ErrorKind::kSchema, transfer_from_,
+              ": the source prompt was trained on another base model (weights ", source.base.weights_hash,
+              "); init=transfer needs one of this model's prompts");
+  torch::NoGradGuard no_grad;
+  for (const std::string stack : {"encoder", "decoder"}) {
+    const PromptStackOptions& options = stack_options(stack);
+    if (!options.enabled) continue;
+    const std::string name = stack + "." + stack + "_prompt_encoder.embedding.weight";
+    const auto found = source.tensors.find(name);
+    OFAPT_CHECK(found != source.tensors.end(), ErrorKind::kSchema, transfer_from_, ": the source prompt has no ",
+                stack, " prompt (", name, ")");
+    auto target = (stack == "encoder" ? encoder_prompt_encoder_ : decoder_prompt_encoder_)->embedding();
+    OFAPT_CHECK(found->second.sizes() == target.sizes(), ErrorKind::kSchema, transfer_from_, ": the source's ", stack,
+                " prompt is ", found->second.sizes(), ", this spec's is ", target.sizes(),
+                " (length and prompted layers must match)");
+    target.copy_(found->second.to(target.dtype()));
+  }
 }
 
 void PrefixTuning::initialize_from_data(const EncoderInput& input, const torch::Tensor& prev_output) {
@@ -95,7 +137,7 @@ void PrefixTuning::initialize_from_data(const EncoderInput& input, const torch::
     const PromptStackOptions& options = stack_options(stack);
     if (!options.enabled) continue;
     auto& encoder = stack == "encoder" ? encoder_prompt_encoder_ : decoder_prompt_encoder_;
-    encoder->table().copy_(activation_prompt_table(model_, input, prev_output, stack, options.length,
+    encoder->embedding().copy_(activation_prompt_table(model_, input, prev_output, stack, options.length,
                                                    options.first_layer, options.last_layer));
   }
 }

@@ -5,12 +5,15 @@
 //   length            P for both stacks; encoder_length / decoder_length override per stack
 //   depth             encoder | decoder | both
 //   layers            "all", "i" or "i-j" (inclusive): which layers of each prompted stack get prompts
-//   reparam           none (plain table [P, 2·L·d]) | mlp (embedding [P,d] + MLP; folded at export)
-//   hidden            MLP width (default 2·d as the reference)
+//   reparam           none (plain table [P, 2·L·d]) | mlp (embedding [P,d] + MLP; folded at export) |
+//                     residual (table + LayerNorm(MLP(table)), Residual Prompt Tuning; folded at export)
+//   hidden            MLP width (default 2·d for mlp as the reference, d for residual)
 //   dropout           dropout on the prompt K/V during training (reference 0.2)
 //   init_std          N(0, std) initialisation (reference 0.02)
 //   init              random (N(0, init_std), the reference) | activations: the model's own keys and
-//                     values of a training batch (prefix_activation_init.h); reparam=none only
+//                     values of a training batch (prefix_activation_init.h) | transfer: the tables of the
+//                     source prompt in from=<tuned-task dir> (prompt transfer); not with reparam=mlp
+//   from              init=transfer's source: a prompt of the same base model, length and layers
 //   gate              none (the prompt joins each layer's softmax, the reference) | zero: the prompt is
 //                     attended on its own and added through tanh(g), g per layer and head starting at 0,
 //                     so training starts from exactly the frozen model (attention.h, PrefixKV)
@@ -51,11 +54,13 @@ class PrefixTuning : public TuningMethod {
 
  private:
   std::vector<PrefixKV> stack_prompt(const std::string& stack, int64_t batch_size);
+  void initialize_from_source_prompt();
 
   OfaConfig config_;
   PromptStackOptions encoder_, decoder_;
   double dropout_;
   bool init_from_activations_ = false;
+  std::string transfer_from_;  // init=transfer: the source prompt's directory
   std::string export_spec_;
   PromptEncoder encoder_prompt_encoder_{nullptr}, decoder_prompt_encoder_{nullptr};
   torch::Tensor encoder_gate_, decoder_gate_;  // g [L, H]; defined only with gate=zero

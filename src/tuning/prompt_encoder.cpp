@@ -4,16 +4,21 @@ namespace ofapt {
 
 PromptEncoderImpl::PromptEncoderImpl(const PromptEncoderOptions& options) : options_(options) {
   const int64_t width = 2 * options.layers * options.embed_dim;
-  embedding_ = register_module("embedding",
-                               torch::nn::Embedding(options.length, options.mlp ? options.embed_dim : width));
-  if (options.mlp) {
-    trans_ = register_module("trans", torch::nn::Sequential(torch::nn::Linear(options.embed_dim, options.mlp_hidden),
+  const bool mlp = options.reparam == PromptReparam::kMlp;
+  embedding_ = register_module("embedding", torch::nn::Embedding(options.length, mlp ? options.embed_dim : width));
+  if (options.reparam != PromptReparam::kNone) {
+    const int64_t in = mlp ? options.embed_dim : width;
+    trans_ = register_module("trans", torch::nn::Sequential(torch::nn::Linear(in, options.mlp_hidden),
                                                             torch::nn::ReLU(),
                                                             torch::nn::Linear(options.mlp_hidden, width)));
+  }
+  if (options.reparam == PromptReparam::kResidual) {
+    norm_ = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({width})));
   }
   // The reference initialises every Linear/Embedding as BERT does: N(0, 0.02), zero biases.
   torch::NoGradGuard no_grad;
   for (auto& parameter : named_parameters()) {
+    if (parameter.key().rfind("norm.", 0) == 0) continue;  // LayerNorm keeps its unit gain
     if (parameter.key().find("bias") != std::string::npos) {
       parameter.value().zero_();
     } else {
@@ -23,8 +28,16 @@ PromptEncoderImpl::PromptEncoderImpl(const PromptEncoderOptions& options) : opti
 }
 
 torch::Tensor PromptEncoderImpl::table() {
-  return trans_ ? trans_->forward(embedding_->weight) : embedding_->weight;
+  const torch::Tensor& e = embedding_->weight;
+  switch (options_.reparam) {
+    case PromptReparam::kNone: return e;
+    case PromptReparam::kMlp: return trans_->forward(e);
+    case PromptReparam::kResidual: return e + norm_->forward(trans_->forward(e));
+  }
+  return e;
 }
+
+torch::Tensor PromptEncoderImpl::embedding() { return embedding_->weight; }
 
 std::vector<PrefixKV> split_prompt_table(const torch::Tensor& tables, int64_t layers, int64_t heads, double dropout,
                                          bool training) {

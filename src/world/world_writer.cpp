@@ -69,13 +69,16 @@ void check_options(const WorldOptions& options) {
               options.split, "' is not pretrain or downstream");
   OFAPT_CHECK(options.train_images >= 1 && options.val_images >= 1, ErrorKind::kUsage,
               "the world needs at least one train and one val image");
+  // Val ids start at x5000000 and test ids at x7000000 (write_world): the parts must not overlap.
+  OFAPT_CHECK(options.test_images >= 0 && options.val_images <= 2000000 && options.test_images <= 2000000,
+              ErrorKind::kUsage, "val and test images must each be 0 to 2,000,000");
   OFAPT_CHECK(options.expressions_per_image >= 1 && options.questions_per_image >= 1, ErrorKind::kUsage,
               "expressions and questions per image must be positive");
 }
 
 // What makes two worlds the same: the format, its version and every option (world.json's head).
 nlohmann::json identity(const WorldOptions& options) {
-  return {{"format", "ofapt-world"},
+  nlohmann::json out = {{"format", "ofapt-world"},
           {"version", kWorldVersion},
           {"split", options.split},
           {"seed", options.seed},
@@ -86,13 +89,16 @@ nlohmann::json identity(const WorldOptions& options) {
           {"max_objects", options.max_objects},
           {"expressions_per_image", options.expressions_per_image},
           {"questions_per_image", options.questions_per_image}};
+  // Named only when there is one, so the worlds written before test parts existed still match.
+  if (options.test_images > 0) out["test_images"] = options.test_images;
+  return out;
 }
 
 }  // namespace
 
-uint64_t image_seed(const WorldOptions& options, bool validation, int64_t index) {
+uint64_t image_seed(const WorldOptions& options, WorldPart part, int64_t index) {
   const uint64_t split = options.split == "pretrain" ? 1 : 2;
-  return derive_seed(options.seed, (split << 40) | (static_cast<uint64_t>(validation) << 32) |
+  return derive_seed(options.seed, (split << 40) | (static_cast<uint64_t>(part) << 32) |
                                        static_cast<uint64_t>(index));
 }
 
@@ -106,15 +112,22 @@ std::vector<WorldFile> write_world(const std::string& directory, const WorldOpti
     for (const auto& type : held_out_question_types()) question_types.push_back(type);
   }
   std::vector<WorldFile> files;
-  const int64_t total = options.train_images + options.val_images;
+  const int64_t total = options.train_images + options.val_images + options.test_images;
   int64_t done = 0;
-  for (const bool validation : {false, true}) {
-    PartWriter part(directory, validation ? "val" : "train", downstream);
-    const int64_t images = validation ? options.val_images : options.train_images;
-    // Image ids: pretrain 1xxxxxxx, downstream 2xxxxxxx; val images from x5000000 on.
-    const int64_t first_id = (downstream ? 20000000 : 10000000) + (validation ? 5000000 : 0);
+  for (const WorldPart part_kind : {WorldPart::kTrain, WorldPart::kVal, WorldPart::kTest}) {
+    const int64_t images = part_kind == WorldPart::kTrain ? options.train_images
+                           : part_kind == WorldPart::kVal ? options.val_images
+                                                          : options.test_images;
+    if (images == 0) continue;
+    // Held-out parts (val and test) have one row per image for captions, with every reference.
+    const bool validation = part_kind != WorldPart::kTrain;
+    PartWriter part(directory, part_kind == WorldPart::kTrain ? "train" : part_kind == WorldPart::kVal ? "val" : "test",
+                    downstream);
+    // Image ids: pretrain 1xxxxxxx, downstream 2xxxxxxx; val images from x5000000 on, test from x7000000.
+    const int64_t first_id = (downstream ? 20000000 : 10000000) +
+                             (part_kind == WorldPart::kVal ? 5000000 : part_kind == WorldPart::kTest ? 7000000 : 0);
     for (int64_t index = 0; index < images; ++index) {
-      const uint64_t seed = image_seed(options, validation, index);
+      const uint64_t seed = image_seed(options, part_kind, index);
       const Scene scene = make_scene(derive_seed(seed, 0), options.image_size, options.max_objects);
       const std::string image =
           base64_encode(encode_jpeg(render_scene(scene, derive_seed(seed, 1)), options.jpeg_quality),

@@ -19,6 +19,10 @@ struct WorldOptions {
   uint64_t seed = 1;
   int64_t train_images = 2000;
   int64_t val_images = 200;
+  // A held-out test part (<task>_test.tsv), scored once per run by a study with the checkpoint that
+  // was best on val; 0 = none. Its images have a stream of their own, so train and val files are the
+  // same with or without it.
+  int64_t test_images = 0;
   int image_size = 128;
   int jpeg_quality = 90;
   int max_objects = 5;
@@ -49,7 +53,10 @@ inline constexpr int kWorldVersion = 3;
 bool ensure_world(const std::string& directory, const WorldOptions& options,
                   const std::function<void(int64_t, int64_t)>& progress = {});
 
+// The parts of a split, in the order they are written.
+enum class WorldPart { kTrain = 0, kVal = 1, kTest = 2 };
+
 // The seed of image `index` of a split part: every image has its own stream.
-uint64_t image_seed(const WorldOptions& options, bool validation, int64_t index);
+uint64_t image_seed(const WorldOptions& options, WorldPart part, int64_t index);
 
 }  // namespace ofapt::world

@@ -58,7 +58,7 @@ TEST_F(World, ASeedFixesEveryPixelAndWord) {
   // Pixels before JPEG coding, and the text columns: independent of platform and libjpeg.
   WorldOptions options;
   options.seed = 7;
-  const uint64_t seed = image_seed(options, /*validation=*/false, 0);
+  const uint64_t seed = image_seed(options, WorldPart::kTrain, 0);
   const Scene scene = make_scene(derive_seed(seed, 0), 128);
   const RgbImage pixels = render_scene(scene, derive_seed(seed, 1));
   EXPECT_EQ(Hash64().update(std::string(pixels.pixels.begin(), pixels.pixels.end())).hex(), "2761e3473d897920");
@@ -99,6 +99,34 @@ TEST_F(World, RewritingWithTheSameSeedGivesTheSameBytes) {
   TemporaryDirectory other("ofapt_world_other");
   write_world(other.path(), options);
   EXPECT_NE(read_file(join_path(other.path(), "vqa_train.tsv")), read_file(file("downstream", "vqa_train.tsv")));
+}
+
+TEST_F(World, ATestPartAddsHeldOutImagesAndChangesNoOtherFile) {
+  WorldOptions options;
+  options.seed = 7;
+  options.train_images = 40;
+  options.val_images = 8;
+  options.test_images = 5;
+  TemporaryDirectory with_test("ofapt_world_test_part");
+  write_world(with_test.path(), options);
+  for (const char* name : {"caption_train.tsv", "caption_val.tsv", "refcoco_train.tsv", "refcoco_val.tsv",
+                           "vqa_train.tsv", "vqa_val.tsv", "snli_ve_train.tsv", "snli_ve_val.tsv"}) {
+    EXPECT_EQ(read_file(join_path(with_test.path(), name)), read_file(file("downstream", name))) << name;
+  }
+  // One caption row per test image (every reference), like val; no image is also a val image.
+  const auto test_captions = read_rows(join_path(with_test.path(), "caption_test.tsv"));
+  ASSERT_EQ(test_captions.size(), 5u);
+  std::set<std::string> val_images;
+  for (const auto& row : read_rows(file("downstream", "caption_val.tsv"))) val_images.insert(row[4]);
+  for (const auto& row : test_captions) {
+    EXPECT_EQ(val_images.count(row[4]), 0u);
+    EXPECT_EQ(row[1].substr(1, 1), "7") << row[1];  // test ids are x7xxxxxx
+  }
+  EXPECT_EQ(read_rows(join_path(with_test.path(), "vqa_test.tsv")).size(), 15u);  // 3 questions per image
+  // world.json names the part only when there is one, so older worlds still match.
+  const auto manifest = nlohmann::json::parse(read_file(join_path(with_test.path(), "world.json")));
+  EXPECT_EQ(manifest.value("test_images", 0), 5);
+  EXPECT_FALSE(nlohmann::json::parse(read_file(file("downstream", "world.json"))).contains("test_images"));
 }
 
 TEST_F(World, EveryFileReadsThroughTheTaskReaders) {
