@@ -74,9 +74,45 @@ torch::Tensor OfaEncoderImpl::image_relative_bias(int64_t layer, int64_t h, int6
   return torch::embedding(weight, bucket.to(weight.device())).permute({2, 0, 1});
 }
 
-EncoderOutput OfaEncoderImpl::forward(const EncoderInput& input, const std::vector<PrefixKV>& prefixes) {
-  const auto& tokens = input.tokens;
-  OFAPT_CHECK(tokens.defined() && tokens.dim() == 2, ErrorKind::kInput, "encoder tokens must be [batch, length]");
+namespace {
+
+// Places the soft prompt's n vectors among each row's text embeddings [B, L, d] at the row's
+// insertion point; returns the embeddings [B, L+n, d] and the matching ids [B, L+n] (the prompt's
+// columns hold bos, so only the padding mask reads them).
+std::pair<torch::Tensor, torch::Tensor> insert_soft_prompt(const torch::Tensor& text, const torch::Tensor& tokens,
+                                                           const SoftPromptTokens& soft, int64_t pad, int64_t bos) {
+  const int64_t batch = tokens.size(0), length = tokens.size(1), n = soft.embeddings.size(1);
+  const auto used = tokens.ne(pad).sum(1);  // bos ... eos of each row
+  torch::Tensor at;                          // [B] index of the first prompt column
+  switch (soft.position) {
+    case SoftPromptPosition::kPrefix: at = torch::ones_like(used); break;
+    case SoftPromptPosition::kMiddle: at = 1 + torch::div(used - 2, 2, "floor").clamp_min(0); break;
+    case SoftPromptPosition::kEnd: at = (used - 1).clamp_min(1); break;
+  }
+  // Column j of the result reads token j before the prompt, prompt vector j - at within it (stored
+  // after the L tokens), and token j - n after it.
+  const auto j = torch::arange(length + n, tokens.options()).unsqueeze(0);
+  const auto start = at.unsqueeze(1);
+  const auto source = torch::where(j < start, j, torch::where(j < start + n, length + (j - start), j - n));
+  const auto embeddings = torch::cat({text, soft.embeddings.to(text.dtype())}, 1)
+                              .gather(1, source.unsqueeze(-1).expand({batch, length + n, text.size(2)}));
+  const auto ids = torch::cat({tokens, torch::full({batch, n}, bos, tokens.options())}, 1).gather(1, source);
+  return {embeddings, ids};
+}
+
+}  // namespace
+
+EncoderOutput OfaEncoderImpl::forward(const EncoderInput& input, const std::vector<PrefixKV>& prefixes,
+                                      const SoftPromptTokens& soft) {
+  OFAPT_CHECK(input.tokens.defined() && input.tokens.dim() == 2, ErrorKind::kInput,
+              "encoder tokens must be [batch, length]");
+  const double embed_scale = config_.scale_embedding ? std::sqrt(static_cast<double>(config_.d_model)) : 1.0;
+  auto text = input.token_embeddings.defined() ? input.token_embeddings : embed_tokens_(input.tokens);
+  if (embed_scale != 1.0) text = text * embed_scale;
+  torch::Tensor tokens = input.tokens;
+  if (soft.defined()) {
+    std::tie(text, tokens) = insert_soft_prompt(text, tokens, soft, config_.pad_token_id, config_.bos_token_id);
+  }
   const int64_t batch = tokens.size(0);
   const int64_t length = tokens.size(1);
   OFAPT_CHECK(length <= config_.max_position_embeddings, ErrorKind::kInput, "source length ", length,
@@ -84,13 +120,10 @@ EncoderOutput OfaEncoderImpl::forward(const EncoderInput& input, const std::vect
   OFAPT_CHECK(prefixes.empty() || static_cast<int64_t>(prefixes.size()) == config_.encoder_layers,
               ErrorKind::kInternal, "encoder prefix list has ", prefixes.size(), " layers, model has ",
               config_.encoder_layers);
-  const double embed_scale = config_.scale_embedding ? std::sqrt(static_cast<double>(config_.d_model)) : 1.0;
   const bool training = is_training();
 
   // Text: token embedding (+ raw positions when entangled) + type 0, layer norm (ofa-spec 3.2).
   const auto text_positions = embed_positions_(torch::arange(length, tokens.options())).unsqueeze(0);
-  auto text = input.token_embeddings.defined() ? input.token_embeddings : embed_tokens_(tokens);
-  if (embed_scale != 1.0) text = text * embed_scale;
   if (config_.entangle_position_embedding) text = text + text_positions;
   if (type_embedding_) text = text + type_embedding_->weight[0];
   if (layernorm_embedding_) text = layernorm_embedding_(text);

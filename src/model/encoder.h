@@ -23,6 +23,21 @@ struct EncoderInput {
   torch::Tensor image_features;    // [B, 1024, h, w] precomputed ResNet output; skips the ResNet when defined
 };
 
+// Input-level soft prompt tokens (Lester et al. 2021; tuning/input_prompt.h): trained vectors placed
+// among the text token embeddings, where they take text positions like tokens do. Unlike prefix
+// key/values, where they go changes what the model computes.
+enum class SoftPromptPosition {
+  kPrefix,  // right after bos
+  kMiddle,  // after the first half of each row's tokens between bos and eos
+  kEnd,     // right before each row's eos
+};
+
+struct SoftPromptTokens {
+  torch::Tensor embeddings;  // [B, n, d]; undefined = none
+  SoftPromptPosition position = SoftPromptPosition::kPrefix;
+  bool defined() const { return embeddings.defined(); }
+};
+
 struct EncoderOutput {
   torch::Tensor hidden;               // [B, T, d] final (layer-normed) states, T = patches + tokens
   torch::Tensor padding_mask;         // [B, T] bool, true = padding
@@ -36,8 +51,9 @@ class OfaEncoderImpl : public torch::nn::Module {
  public:
   OfaEncoderImpl(const OfaConfig& config, torch::nn::Embedding embed_tokens);
 
-  // prefixes: one PrefixKV per layer (prompt tuning) or empty.
-  EncoderOutput forward(const EncoderInput& input, const std::vector<PrefixKV>& prefixes = {});
+  // prefixes: one PrefixKV per layer (prompt tuning) or empty; soft: prompt tokens for the input.
+  EncoderOutput forward(const EncoderInput& input, const std::vector<PrefixKV>& prefixes = {},
+                        const SoftPromptTokens& soft = {});
 
   ResNet& embed_images() { return embed_images_; }
 

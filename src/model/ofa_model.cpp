@@ -15,7 +15,7 @@ OfaModelImpl::OfaModelImpl(const OfaConfig& config) : config_(config) {
 }
 
 EncoderOutput OfaModelImpl::encode(const EncoderInput& input, const PromptKV& prompt) {
-  return encoder_(input, prompt.encoder);
+  return encoder_(input, prompt.encoder, prompt.input);
 }
 
 torch::Tensor OfaModelImpl::decode(const torch::Tensor& prev_tokens, const EncoderOutput& encoder_out,

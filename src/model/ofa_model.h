@@ -13,8 +13,9 @@ namespace ofapt {
 
 // Per-layer prompt keys/values for both stacks; an empty list means no prompt on that stack.
 struct PromptKV {
-  std::vector<PrefixKV> encoder;
+  std::vector<PrefixKV> encoder;  // per-layer prefix key/values (prompt tuning), or empty
   std::vector<PrefixKV> decoder;
+  SoftPromptTokens input;         // prompt tokens in the encoder input (kind=input), or undefined
 };
 
 class OfaModelImpl : public torch::nn::Module {
@@ -67,7 +68,9 @@ inline PromptKV index_select_rows(const PromptKV& prompt, const torch::Tensor& r
     }
     return out;
   };
-  return {select(prompt.encoder), select(prompt.decoder)};
+  SoftPromptTokens input = prompt.input;
+  if (input.defined()) input.embeddings = per_row(input.embeddings);
+  return {select(prompt.encoder), select(prompt.decoder), input};
 }
 
 }  // namespace ofapt

@@ -138,7 +138,7 @@ std::shared_ptr<const ServedPrompt> PromptRegistry::fold(const std::string& dire
               base_.weights_hash, ")");
   auto method = std::dynamic_pointer_cast<PrefixTuning>(make_method(task.spec, config_));
   OFAPT_CHECK(method != nullptr, ErrorKind::kUsage, directory, ": '", task.spec,
-              "' is not prompt tuning; the server mixes only prompts in its frozen model's batches");
+              "' is not prefix prompt tuning; the server mixes only prefix prompts in its frozen model's batches");
   method->load_tensors(task.tensors, join_path(directory, kTunedTensorsFile));
   auto prompt = std::make_shared<const ServedPrompt>(ServedPrompt::from_method(*method, config_));
   if (info != nullptr) {

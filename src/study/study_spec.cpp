@@ -229,9 +229,10 @@ std::vector<StudyRun> study_runs(const StudySpec& spec) {
           if (method.lr_grid.empty()) {
             add(run);
           } else if (seed == group.seeds.front()) {
-            for (const double rate : method.lr_grid) {  // the grid, on the first seed
+            for (size_t i = 0; i < method.lr_grid.size(); ++i) {  // the grid, on the first seed
               StudyRun member = run;
-              member.method.learning_rate = rate;
+              member.method.learning_rate = method.lr_grid[i];
+              member.grid_index = i;
               add(member);
             }
           } else {
@@ -243,7 +244,9 @@ std::vector<StudyRun> study_runs(const StudySpec& spec) {
     }
   }
   // Seed by seed: a study stopped early (or still running) has every cell at its first seeds.
-  std::stable_sort(out.begin(), out.end(), [](const StudyRun& a, const StudyRun& b) { return a.seed < b.seed; });
+  std::stable_sort(out.begin(), out.end(), [](const StudyRun& a, const StudyRun& b) {
+    return a.seed != b.seed ? a.seed < b.seed : a.grid_index < b.grid_index;
+  });
   return out;
 }
 

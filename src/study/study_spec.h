@@ -87,12 +87,15 @@ struct StudyRun {
   // > 0: the learning rate is still to be chosen from method.lr_grid by this seed's runs
   // (choose_learning_rate, study/lr_choice.h); method.learning_rate is 0 until then.
   uint64_t lr_chosen_on_seed = 0;
+  size_t grid_index = 0;  // which rate of method.lr_grid this first-seed run trains (0 without a grid)
   // runs/<task>/<spec as a file name>[-lr<lr>][-warmup<r>]/seed<k>, relative to the study directory;
   // a run whose rate is still to be chosen has "-lr(chosen)" there.
   std::string directory() const;
 };
 
-// Every run of every group, each once: seed by seed (all first-seed runs first), in group order within a seed.
+// Every run of every group, each once: seed by seed (all first-seed runs first); within the first
+// seed, grid rate by grid rate (every method's first rate before any second rate), so a study
+// stopped early has every method at its first seeds and rates; in group order otherwise.
 std::vector<StudyRun> study_runs(const StudySpec& spec);
 
 }  // namespace ofapt

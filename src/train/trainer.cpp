@@ -368,6 +368,9 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
       }
     }
 
+    // Where the gradient goes, before clipping scales it (logged with the update's train record).
+    const bool log_step = (position.step + 1) % options.log_every == 0 || position.step + 1 == total_updates;
+    const nlohmann::json part_norms = log_step ? method.gradient_norms() : nlohmann::json();
     // The one host synchronisation of the update: loss sums and the gradient norm (non-finite when
     // any gradient is), read together after clipping.
     const double max_norm = options.clip_norm > 0 ? options.clip_norm : std::numeric_limits<double>::infinity();
@@ -412,7 +415,7 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
       if (first_window) summary.first_loss = loss;
       first_window = false;
       summary.last_loss = loss;
-      log.write({{"event", "train"},
+      nlohmann::json record = {{"event", "train"},
                  {"step", position.step},
                  {"epoch", position.epoch},
                  {"loss", loss},
@@ -421,7 +424,9 @@ TrainSummary train_method(TuningMethod& method, const Dataset& train, const Data
                  {"grad_norm", grad_norm},
                  {"samples_per_second", now_seconds > 0 ? window_samples / now_seconds : 0.0},
                  {"tokens", window_tokens},
-                 {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - run_started).count()}});
+                 {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - run_started).count()}};
+      if (!part_norms.is_null()) record["grad_norms"] = part_norms;
+      log.write(record);
       if (!quiet) {
         progress.update(position.step,
                         {{"epoch", std::to_string(position.epoch)},

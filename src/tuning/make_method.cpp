@@ -3,6 +3,7 @@
 #include "tuning/adapter.h"
 #include "tuning/bitfit.h"
 #include "tuning/full_finetuning.h"
+#include "tuning/input_prompt.h"
 #include "tuning/lora.h"
 #include "tuning/prefix_tuning.h"
 #include "util/error.h"
@@ -17,7 +18,12 @@ const std::vector<std::string>& method_names() {
 std::shared_ptr<TuningMethod> make_method(const std::string& spec, const OfaConfig& config) {
   const TuningSpec parsed = TuningSpec::parse(spec);
   SpecReader reader(parsed);
-  if (parsed.method == "prompt") return std::make_shared<PrefixTuning>(reader, config);
+  if (parsed.method == "prompt") {
+    // prompt:kind=prefix (the paper's per-layer key/values, the default) or kind=input (soft tokens).
+    const auto kind = parsed.options.find("kind");
+    if (kind != parsed.options.end() && kind->second == "input") return std::make_shared<InputPromptTuning>(reader, config);
+    return std::make_shared<PrefixTuning>(reader, config);
+  }
   if (parsed.method == "adapter") return std::make_shared<AdapterTuning>(reader, config);
   if (parsed.method == "bitfit") return std::make_shared<BitFitTuning>(reader);
   if (parsed.method == "lora") return std::make_shared<LoraTuning>(reader, config);

@@ -31,6 +31,7 @@ std::pair<int64_t, int64_t> parse_layer_range(const std::string& text, int64_t l
 }  // namespace
 
 PrefixTuning::PrefixTuning(SpecReader spec, const OfaConfig& config) : TuningMethod("prompt"), config_(config) {
+  if (spec.has("kind")) spec.choice("kind", "prefix", {"prefix", "input"});  // input: InputPromptTuning
   const int64_t length = spec.integer("length", 64, 1, 4096);
   const std::string depth = spec.choice("depth", "both", {"encoder", "decoder", "both"});
   const std::string layers = spec.text("layers", "all");
@@ -160,7 +161,12 @@ torch::Tensor PrefixTuning::table(const std::string& stack) {
 std::vector<PrefixKV> PrefixTuning::stack_prompt(const std::string& stack, int64_t batch_size) {
   const PromptStackOptions& options = stack_options(stack);
   if (!options.enabled) return {};
-  auto tables = table(stack).unsqueeze(0).expand({batch_size, -1, -1});  // [B, P, 2·L·d]
+  auto folded = table(stack);
+  if (folded.requires_grad()) {
+    folded.retain_grad();  // for gradient_norms(): the signal reaching the table itself
+    (stack == "encoder" ? encoder_table_ : decoder_table_) = folded;
+  }
+  auto tables = folded.unsqueeze(0).expand({batch_size, -1, -1});  // [B, P, 2·L·d]
   auto prompted = split_prompt_table(tables, options.last_layer - options.first_layer + 1, heads(stack), dropout_,
                                      is_training());
   const int64_t stack_layers = stack == "encoder" ? config_.encoder_layers : config_.decoder_layers;
@@ -174,7 +180,24 @@ std::vector<PrefixKV> PrefixTuning::stack_prompt(const std::string& stack, int64
 }
 
 PromptKV PrefixTuning::prompt(int64_t batch_size) {
-  return {stack_prompt("encoder", batch_size), stack_prompt("decoder", batch_size)};
+  return {stack_prompt("encoder", batch_size), stack_prompt("decoder", batch_size), {}};
+}
+
+nlohmann::json PrefixTuning::gradient_norms() {
+  torch::NoGradGuard no_grad;
+  nlohmann::json out = nlohmann::json::object();
+  for (const std::string stack : {"encoder", "decoder"}) {
+    const torch::Tensor& folded = stack == "encoder" ? encoder_table_ : decoder_table_;
+    if (!folded.defined() || !folded.grad().defined()) continue;
+    const auto& options = stack_options(stack);
+    const int64_t layers = options.last_layer - options.first_layer + 1;
+    const auto per_layer = folded.grad().view({folded.size(0), layers, -1}).pow(2).sum(torch::IntArrayRef{0, 2}).sqrt();
+    nlohmann::json norms = nlohmann::json::array();
+    for (int64_t l = 0; l < layers; ++l) norms.push_back(per_layer[l].item<double>());
+    out[stack] = {{"total", folded.grad().norm().item<double>()}, {"first_layer", options.first_layer},
+                  {"layers", norms}};
+  }
+  return out;
 }
 
 TensorMap PrefixTuning::trainable_tensors() {

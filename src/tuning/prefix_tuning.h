@@ -2,6 +2,8 @@
 // prompts enter the self-attention of the prompted layers of the encoder and/or decoder.
 //
 // Spec: prompt:length=64,depth=both,layers=all,reparam=none,hidden=2d,dropout=0.2,init_std=0.02
+//   kind              prefix (this class, the default) | input: soft tokens in the encoder input
+//                     (tuning/input_prompt.h)
 //   length            P for both stacks; encoder_length / decoder_length override per stack
 //   depth             encoder | decoder | both
 //   layers            "all", "i" or "i-j" (inclusive): which layers of each prompted stack get prompts
@@ -44,6 +46,9 @@ class PrefixTuning : public TuningMethod {
   std::string export_spec() const override { return export_spec_; }
   bool initializes_from_data() const override { return init_from_activations_; }
   void initialize_from_data(const EncoderInput& input, const torch::Tensor& prev_output) override;
+  // {"encoder": {"total", "layers": [per prompted layer: K and V columns together]}, "decoder": ...},
+  // the norms of d(loss)/d(table) whatever the reparameterization.
+  nlohmann::json gradient_norms() override;
 
   // Folded per-stack tables [P, 2·L·d] (undefined for an unprompted stack), for the prompt bank.
   torch::Tensor table(const std::string& stack);
@@ -64,6 +69,7 @@ class PrefixTuning : public TuningMethod {
   std::string export_spec_;
   PromptEncoder encoder_prompt_encoder_{nullptr}, decoder_prompt_encoder_{nullptr};
   torch::Tensor encoder_gate_, decoder_gate_;  // g [L, H]; defined only with gate=zero
+  torch::Tensor encoder_table_, decoder_table_;  // the last tables handed out, kept for gradient_norms()
 };
 
 }  // namespace ofapt

@@ -135,7 +135,7 @@ int64_t ServedPrompt::bytes() const {
 }
 
 PromptKV gather_prompts(const std::vector<const ServedPrompt*>& prompts) {
-  return {gather_stack(prompts, encoder_layers), gather_stack(prompts, decoder_layers)};
+  return {gather_stack(prompts, encoder_layers), gather_stack(prompts, decoder_layers), {}};
 }
 
 int64_t PromptBank::add(const std::string& name, PrefixTuning& method) {

@@ -3,6 +3,7 @@
 // the methods whose point is to change them (BitFit's biases, full finetuning).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <string>
@@ -41,6 +42,10 @@ class TuningMethod : public torch::nn::Module {
   // initialize_from_data with its first batch when a run starts fresh (not when it resumes).
   virtual bool initializes_from_data() const { return false; }
   virtual void initialize_from_data(const EncoderInput& /*input*/, const torch::Tensor& /*prev_output*/) {}
+
+  // Gradient norms of the method's parts after a backward, for the training log (prompt tuning: per
+  // stack and per layer, so it shows where the signal goes); null = nothing beyond the total norm.
+  virtual nlohmann::json gradient_norms() { return nullptr; }
 
   // Full finetuning trains the ResNet; every other method keeps it frozen in eval mode (fixed
   // BatchNorm statistics), which makes its output a pure function of the image and cacheable.

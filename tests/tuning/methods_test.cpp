@@ -6,6 +6,7 @@
 #include "model/transformer_layer.h"
 #include "tuning/bitfit.h"
 #include "tuning/make_method.h"
+#include "tuning/input_prompt.h"
 #include "tuning/prefix_tuning.h"
 #include "tuning/tuning_test_util.h"
 #include "util/error.h"
@@ -71,6 +72,8 @@ TEST_P(EveryMethod, TrainsOnlyWhatItNames) {
 INSTANTIATE_TEST_SUITE_P(Methods, EveryMethod,
                          ::testing::Values("prompt:length=4", "prompt:length=3,reparam=mlp,hidden=16",
                                            "prompt:length=2,depth=decoder,layers=1", "prompt:length=3,gate=zero",
+                                           "prompt:length=3,reparam=residual,hidden=8",
+                                           "prompt:kind=input,length=3", "prompt:kind=input,length=2,position=end",
                                            "adapter:dim=8",
                                            "adapter:dim=4,init=identity,depth=encoder", "bitfit", "bitfit:all",
                                            "lora:rank=2,targets=q_proj+v_proj+fc1",
@@ -227,6 +230,77 @@ TEST(PrefixTuning, ActivationInitGivesEachPromptRowTheKeyAndValueOfARealPosition
     EXPECT_TRUE(torch::allclose(value, values[nearest], 1e-4, 1e-4)) << row;
   }
   EXPECT_THROW(attach_method("prompt:init=activations,reparam=mlp", testing::make_small_model()), Error);
+}
+
+// The paper's source finds prefix, middle and end insertion alike. For prefix key/values that is
+// exact, not empirical: the prompt columns carry no position bias and attention is a sum over key
+// columns, so any order of them (hence any insertion point) computes the same function.
+TEST(PromptPosition, PrefixKeyValueColumnsInAnyOrderGiveTheSameOutput) {
+  auto model = testing::make_small_model();
+  torch::manual_seed(5);
+  auto method = attach_method("prompt:length=6,dropout=0", model);
+  method->set_training(false);
+  const auto batch = testing::make_small_batch();
+  torch::NoGradGuard no_grad;
+  const auto before = model->forward(batch.input, batch.prev_tokens, method->prompt(2));
+  auto* prefix = dynamic_cast<PrefixTuning*>(method.get());
+  const auto order = torch::tensor({3, 0, 5, 1, 4, 2}, torch::kLong);  // the prompt's rows moved around
+  for (const std::string stack : {"encoder", "decoder"}) {
+    auto table = prefix->table(stack);
+    table.copy_(table.index_select(0, order));
+  }
+  const auto after = model->forward(batch.input, batch.prev_tokens, method->prompt(2));
+  EXPECT_TRUE(torch::allclose(before, after, 1e-5, 1e-5)) << (before - after).abs().max().item<double>();
+}
+
+// Input-level soft tokens take text positions, so both where they go and their order matter.
+TEST(PromptPosition, InputPromptTokensChangeTheOutputWithTheirPosition) {
+  const auto batch = testing::make_small_batch();
+  auto logits = [&](const std::string& spec) {
+    auto model = testing::make_small_model();
+    torch::manual_seed(6);
+    auto method = attach_method(spec, model);
+    method->set_training(false);
+    torch::NoGradGuard no_grad;
+    return model->forward(batch.input, batch.prev_tokens, method->prompt(2));
+  };
+  const auto prefix = logits("prompt:kind=input,length=3,position=prefix");
+  const auto middle = logits("prompt:kind=input,length=3,position=middle");
+  const auto end = logits("prompt:kind=input,length=3,position=end");
+  EXPECT_GT((prefix - middle).abs().max().item<double>(), 1e-3);
+  EXPECT_GT((prefix - end).abs().max().item<double>(), 1e-3);
+  EXPECT_GT((middle - end).abs().max().item<double>(), 1e-3);
+
+  // The encoder sees n more unpadded positions per row, placed where the position says: row 1
+  // ("0 21 22 2" + pad) gets them right before its eos with position=end.
+  auto model = testing::make_small_model();
+  torch::manual_seed(6);
+  auto method = attach_method("prompt:kind=input,length=3,position=end", model);
+  torch::NoGradGuard no_grad;
+  const auto plain = model->encode(batch.input);
+  const auto prompted = model->encode(batch.input, method->prompt(2));
+  EXPECT_EQ(prompted.hidden.size(1), plain.hidden.size(1) + 3);
+  EXPECT_EQ(prompted.padding_mask.sum().item<int64_t>(), plain.padding_mask.sum().item<int64_t>());
+  const int64_t patches = plain.hidden.size(1) - 5;  // image patches come before the 5 text columns
+  const auto row1 = prompted.padding_mask[1].narrow(0, patches, 8).to(torch::kLong);
+  EXPECT_TRUE(torch::equal(row1, torch::tensor({0, 0, 0, 0, 0, 0, 0, 1}, torch::kLong))) << row1;
+}
+
+TEST(PromptReparam, ResidualFoldsToThePlainTableItComputes) {
+  auto model = testing::make_small_model();
+  torch::manual_seed(7);
+  auto method = attach_method("prompt:length=4,reparam=residual,hidden=8,dropout=0", model);
+  method->set_training(false);
+  const auto batch = testing::make_small_batch();
+  torch::NoGradGuard no_grad;
+  const auto trained = model->forward(batch.input, batch.prev_tokens, method->prompt(2));
+  EXPECT_EQ(method->export_spec(), "prompt:depth=both,dropout=0,init_std=0.02,layers=all,length=4,reparam=none");
+  auto plain_model = testing::make_small_model();
+  auto plain = attach_method(method->export_spec(), plain_model);
+  plain->load_tensors(method->export_tensors(), "residual export");
+  plain->set_training(false);
+  const auto folded = plain_model->forward(batch.input, batch.prev_tokens, plain->prompt(2));
+  EXPECT_TRUE(torch::allclose(trained, folded, 1e-5, 1e-5));
 }
 
 }  // namespace
