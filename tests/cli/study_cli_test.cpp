@@ -10,6 +10,7 @@
 #include "study/gnuplot_chart.h"
 #include "test_paths.h"
 #include "util/file.h"
+#include "util/strings.h"
 
 namespace ofapt {
 namespace {
@@ -141,6 +142,71 @@ TEST(StudyCli, ASmallSpecRunsReportsPlotsAndResumes) {
   EXPECT_NE(read_file(dir + "/out/report.md").find("### later: vqa (accuracy)\n\nNo run of this task has finished yet."),
             std::string::npos);
   EXPECT_FALSE(file_exists(dir + "/out/plots/later-vqa-bars.gp"));
+}
+
+// The fair protocol: a learning-rate grid runs on the first seed, the rate with the best val score
+// is fixed for the later seeds, each run's best-on-val state is scored once on the test split, and
+// only the chosen rate's first-seed run is attacked.
+TEST(StudyCli, TheFairProtocolChoosesTheRateOnSeedOneAndScoresTheBestStateOnTest) {
+  const std::string dir = testing::fresh_test_dir("study-protocol");
+  const nlohmann::json spec = {{"model", testing::source_path("models/nano-world")},
+                               {"world", {{"seed", 3}, {"train_images", 4}, {"val_images", 2}, {"test_images", 2}}},
+                               {"steps", 4},
+                               {"batch_size", 2},
+                               {"eval_rows", 4},
+                               {"valid_every", 2},
+                               {"seeds", {1, 2}},
+                               {"lr_grid", {{"prompt", {0.001, 0.3}}}},
+                               {"attacks", {{{"method", "fgsm"}, {"space", "embedding"}, {"eps", {0.1}}}}},
+                               {"attack_rows", 2},
+                               {"groups",
+                                {{{"name", "methods"},
+                                  {"tasks", {"snli_ve"}},
+                                  {"attack", true},
+                                  {"methods", {{{"spec", "prompt:length=4"}, {"early_stop", 1}}}}}}}};
+  write_file_atomic(dir + "/spec.json", spec.dump());
+  auto listed = run_ofapt("study " + dir + "/spec.json --out " + dir + "/out --list");
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_NE(listed.output.find("runs/snli_ve/prompt-length-4-lr0.001-stop1/seed1"), std::string::npos);
+  EXPECT_NE(listed.output.find("runs/snli_ve/prompt-length-4-lr0.3-stop1/seed1"), std::string::npos);
+  EXPECT_NE(listed.output.find("runs/snli_ve/prompt-length-4-lr(chosen)-stop1/seed2"), std::string::npos);
+
+  auto study = run_ofapt("study " + dir + "/spec.json --out " + dir + "/out");
+  ASSERT_EQ(study.exit_code, 0) << study.output;
+  const std::string runs = dir + "/out/runs/snli_ve/";
+  const auto low = nlohmann::json::parse(read_file(runs + "prompt-length-4-lr0.001-stop1/seed1/run.json"));
+  const auto high = nlohmann::json::parse(read_file(runs + "prompt-length-4-lr0.3-stop1/seed1/run.json"));
+  const bool high_wins = high["best"].get<double>() > low["best"].get<double>();
+  const std::string chosen = high_wins ? "prompt-length-4-lr0.3-stop1" : "prompt-length-4-lr0.001-stop1";
+  ASSERT_TRUE(file_exists(runs + chosen + "/seed2/run.json")) << study.output;
+  EXPECT_FALSE(file_exists(runs + (high_wins ? "prompt-length-4-lr0.001-stop1" : "prompt-length-4-lr0.3-stop1") +
+                           "/seed2/run.json"));
+  EXPECT_EQ(nlohmann::json::parse(read_file(runs + chosen + "/seed2/run.json"))["learning_rate"],
+            high_wins ? 0.3 : 0.001);
+
+  // Test rows: every snli_ve row of the 2 test images, scored with the state that was best on val.
+  const int64_t test_rows = static_cast<int64_t>(split_on(read_file(dir + "/out/world/snli_ve_test.tsv"), "\n").size()) - 1;
+  for (const auto* record : {&low, &high}) {
+    ASSERT_TRUE(record->contains("test")) << record->dump();
+    EXPECT_EQ((*record)["test"]["rows"], test_rows);
+    EXPECT_GE((*record)["best_step"].get<int64_t>(), 0);
+    EXPECT_TRUE((*record)["data"].contains("test_hash"));
+  }
+  // Only the chosen rate's first-seed run is attacked (on test rows, best state).
+  const auto attacked = nlohmann::json::parse(read_file(runs + chosen + "/seed1/run.json"));
+  EXPECT_EQ(attacked["robust"].size(), 1u);
+  const auto other = nlohmann::json::parse(
+      read_file(runs + (high_wins ? "prompt-length-4-lr0.001-stop1" : "prompt-length-4-lr0.3-stop1") + "/seed1/run.json"));
+  EXPECT_EQ(other["robust"].size(), 0u);
+
+  const std::string report = read_file(dir + "/out/report.md");
+  EXPECT_NE(report.find("| test accuracy | val best |"), std::string::npos) << report;
+  EXPECT_NE(report.find("Learning rates (val best on seed 1"), std::string::npos) << report;
+  EXPECT_NE(report.find(std::string("**") + (high_wins ? "0.3" : "0.001") + ": "), std::string::npos) << report;
+  // --report-only reproduces the same report from the records.
+  auto again = run_ofapt("study " + dir + "/spec.json --out " + dir + "/out --report-only");
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(read_file(dir + "/out/report.md"), report);
 }
 
 TEST(StudyCli, BadSpecsNameTheFileAndTheKey) {

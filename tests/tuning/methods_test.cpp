@@ -6,10 +6,13 @@
 #include "model/transformer_layer.h"
 #include "tuning/bitfit.h"
 #include "tuning/make_method.h"
+#include "tuning/model_fingerprint.h"
+#include "tuning/tuned_task_file.h"
 #include "tuning/input_prompt.h"
 #include "tuning/prefix_tuning.h"
 #include "tuning/tuning_test_util.h"
 #include "util/error.h"
+#include "util/file.h"
 
 namespace ofapt {
 namespace {
@@ -301,6 +304,37 @@ TEST(PromptReparam, ResidualFoldsToThePlainTableItComputes) {
   plain->set_training(false);
   const auto folded = plain_model->forward(batch.input, batch.prev_tokens, plain->prompt(2));
   EXPECT_TRUE(torch::allclose(trained, folded, 1e-5, 1e-5));
+}
+
+// Prompt transfer: the tables start as the source prompt's, from a prompt of the same base model only.
+TEST(PromptTransfer, StartsFromTheSourcePromptOfTheSameBaseModel) {
+  TemporaryDirectory dir("ofapt_prompt_transfer");
+  auto model = testing::make_small_model();
+  torch::manual_seed(8);
+  auto source = attach_method("prompt:length=4", model);
+  save_tuned_task(*source, fingerprint_model(model), dir.path());
+  auto* source_prompt = dynamic_cast<PrefixTuning*>(source.get());
+
+  auto target_model = testing::make_small_model();
+  torch::manual_seed(9);  // another random start, which the transfer replaces
+  auto target = attach_method("prompt:length=4,init=transfer,from=" + dir.path(), target_model);
+  auto* target_prompt = dynamic_cast<PrefixTuning*>(target.get());
+  for (const std::string stack : {"encoder", "decoder"}) {
+    EXPECT_TRUE(torch::equal(target_prompt->table(stack), source_prompt->table(stack))) << stack;
+  }
+  // The residual reparameterization starts its table E from the source too.
+  auto residual = attach_method("prompt:length=4,reparam=residual,hidden=4,init=transfer,from=" + dir.path(),
+                                testing::make_small_model());
+  EXPECT_EQ(residual->export_spec(), "prompt:depth=both,dropout=0.2,init_std=0.02,layers=all,length=4,reparam=none");
+  // Another length, or a prompt of another base model, is refused.
+  EXPECT_THROW(attach_method("prompt:length=5,init=transfer,from=" + dir.path(), testing::make_small_model()), Error);
+  try {
+    attach_method("prompt:length=4,init=transfer,from=" + dir.path(), testing::make_small_model(/*seed=*/11));
+    ADD_FAILURE() << "a source prompt of another base model was used";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("trained on another base model"), std::string::npos) << error.what();
+  }
+  EXPECT_THROW(attach_method("prompt:init=transfer", testing::make_small_model()), Error);  // no from=
 }
 
 }  // namespace
