@@ -1,5 +1,6 @@
 #include "tasks/task_predictor.h"
 
+#include <algorithm>
 #include <limits>
 #include <numeric>
 
@@ -72,24 +73,47 @@ std::vector<double> TaskPredictor::score_candidates(const TaskExample& row, int6
     }
     auto prev_tokens = pad_sequences(prev, config.pad_token_id).to(device_);
     auto same_row = torch::zeros({count}, torch::TensorOptions().dtype(torch::kLong).device(device_));
-    auto logits = model_->decode(prev_tokens, encoded.index_select(same_row), index_select_rows(prompt, same_row))
-                      .to(torch::kFloat)
-                      .cpu();
-    // Only the trie's next tokens compete at each answer position (the reference's constraint mask).
-    const int64_t vocab = logits.size(2);
+    // Only the trie's next tokens compete at each answer position (the reference's constraint mask),
+    // so only their logits are needed: the decoder's final states are projected onto those few rows
+    // of the output embedding, not the whole vocabulary (a log_softmax over the masked full row and
+    // one over the allowed logits alone are the same numbers).
+    const auto features = model_->decoder()
+                              ->features(prev_tokens, encoded.index_select(same_row),
+                                         index_select_rows(prompt, same_row).decoder)
+                              .to(torch::kFloat)
+                              .cpu();  // [count, T, d]: small, read once
+    // The allowed next tokens at every answer position, and the output-embedding rows of all of them,
+    // fetched from the device in one read.
+    std::vector<std::vector<std::vector<int64_t>>> allowed(count);
+    std::vector<int64_t> needed;
     for (int64_t r = 0; r < count; ++r) {
-      const auto& answer = candidate_ids_[begin + r];
       std::vector<int64_t> so_far{text::OfaVocabulary::kBos};
+      for (size_t k = 0; k <= candidate_ids_[begin + r].size(); ++k) {
+        allowed[r].push_back(trie.allowed_next(so_far));
+        needed.insert(needed.end(), allowed[r].back().begin(), allowed[r].back().end());
+        so_far.push_back(target[r][start + static_cast<int64_t>(k)]);
+      }
+    }
+    std::sort(needed.begin(), needed.end());
+    needed.erase(std::unique(needed.begin(), needed.end()), needed.end());
+    const auto& embedding = model_->embed_tokens()->weight;  // the tied output projection
+    const auto needed_rows =
+        embedding.index_select(0, torch::tensor(needed, torch::kLong).to(embedding.device())).to(torch::kFloat).cpu();
+    for (int64_t r = 0; r < count; ++r) {
       double total = 0.0;
-      for (size_t k = 0; k <= answer.size(); ++k) {
+      for (size_t k = 0; k < allowed[r].size(); ++k) {
         const int64_t position = start + static_cast<int64_t>(k);
-        auto mask = torch::ones({vocab}, torch::kBool);
-        mask.index_fill_(0, torch::tensor(trie.allowed_next(so_far), torch::kLong), false);
-        auto logp = torch::log_softmax(
-            logits[r][position].masked_fill(mask, -std::numeric_limits<float>::infinity()), 0);
         const int64_t token = target[r][position];
-        total += logp[token].item<double>();
-        so_far.push_back(token);
+        std::vector<int64_t> rows;
+        int64_t token_at = -1;
+        for (const int64_t id : allowed[r][k]) {
+          if (id == token) token_at = static_cast<int64_t>(rows.size());
+          rows.push_back(std::lower_bound(needed.begin(), needed.end(), id) - needed.begin());
+        }
+        OFAPT_CHECK(token_at >= 0, ErrorKind::kInternal, "candidate answer token ", token, " is not in the trie");
+        const auto logits = torch::matmul(needed_rows.index_select(0, torch::tensor(rows, torch::kLong)),
+                                          features[r][position]);
+        total += torch::log_softmax(logits, 0)[token_at].item<double>();
       }
       scores.push_back(total);
     }
