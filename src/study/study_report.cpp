@@ -66,6 +66,13 @@ std::string time_to(const std::vector<const nlohmann::json*>& runs, double thres
          " upd, " + format("%.0f", spread_of(seconds).mean) + " s";
 }
 
+// "trainable (share of all) | file size" of a run record: the cost columns of every table.
+std::string size_cells(const nlohmann::json& record) {
+  const double trainable = record["trainable_parameters"].get<double>();
+  return format("%.0f", trainable) + " (" + format("%.2f", 100.0 * trainable / record["total_parameters"].get<double>()) +
+         " %) | " + human_bytes(record["file_bytes"].get<double>());
+}
+
 std::string metric_of(const std::string& task) {
   return task == "caption" ? "CIDEr-D" : task == "refcoco" ? "Acc@0.5" : "accuracy";
 }
@@ -239,10 +246,7 @@ class ReportWriter {
         continue;
       }
       const auto& first = *runs.front();
-      const double trainable = first["trainable_parameters"].get<double>();
-      out_ << format("%.0f", trainable) << " ("
-           << format("%.2f", 100.0 * trainable / first["total_parameters"].get<double>()) << " %) | "
-           << human_bytes(first["file_bytes"].get<double>()) << " | " << with_spread(spread_of(field(runs, "final")))
+      out_ << size_cells(first) << " | " << with_spread(spread_of(field(runs, "final")))
            << " | " << format("%.3f", first["zero_shot"].get<double>()) << " |";
       if (has_target) {
         // From the curves, so a target can be changed after the runs (--report-only).
@@ -296,11 +300,9 @@ class ReportWriter {
         continue;
       }
       const auto& first = *runs.front();
-      const double trainable = first["trainable_parameters"].get<double>();
       const Spread test = spread_of(test_values(runs));
       out_ << format("%g", first["learning_rate"].get<double>()) << (method.lr_grid.empty() ? "" : " (grid)") << " | "
-           << format("%.0f", trainable) << " (" << format("%.2f", 100.0 * trainable / first["total_parameters"].get<double>())
-           << " %) | " << human_bytes(first["file_bytes"].get<double>()) << " | " << with_spread(test) << " | "
+           << size_cells(first) << " | " << with_spread(test) << " | "
            << with_spread(spread_of(field(runs, "best"))) << " | " << format("%.0f", spread_of(field(runs, "steps")).mean)
            << " (" << format("%.0f", spread_of(field(runs, "best_step")).mean) << ") |";
       if (ratios) {
