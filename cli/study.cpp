@@ -114,10 +114,7 @@ int run(StudyCliOptions& options) {
               spec.model, "' has no config.json");
 
   std::map<std::string, nlohmann::json> records;
-  const RunRecordLookup record_of = [&records](const std::string& directory) -> const nlohmann::json* {
-    const auto found = records.find(directory);
-    return found == records.end() ? nullptr : &found->second;
-  };
+  const RunRecordLookup record_of = lookup_in(records);
   if (!options.report_only) {
     std::string data_dir = spec.data;
     if (data_dir.empty()) {
@@ -138,7 +135,7 @@ int run(StudyCliOptions& options) {
                             {task.train.get(), task.valid.get(), task.test.get(), task.zero_shot, base_model, task.data},
                             options.out);
     };
-    std::vector<StudyRun> grid_runs_to_attack;
+    std::vector<std::pair<StudyRun, uint64_t>> grid_runs_to_attack;  // with the seed their rate is chosen on
     for (size_t i = 0; i < runs.size(); ++i) {
       if (!options.tasks.empty() &&
           std::find(options.tasks.begin(), options.tasks.end(), runs[i].task) == options.tasks.end())
@@ -147,9 +144,9 @@ int run(StudyCliOptions& options) {
       const auto run = with_chosen_learning_rate(runs[i], record_of);
       OFAPT_CHECK(run.has_value(), ErrorKind::kInternal, runs[i].directory(), ": its learning-rate grid has not run");
       std::cerr << "\n[study] run " << i + 1 << "/" << runs.size();
-      if (run->attack && !run->method.lr_grid.empty()) {
-        // Of a grid, only the chosen rate's run is attacked, once the whole grid has run.
-        grid_runs_to_attack.push_back(*run);
+      if (run->attack && !run->method.lr_grid.empty() && runs[i].lr_chosen_on_seed == 0) {
+        // Of a first-seed grid, only the chosen rate's run is attacked, once the whole grid has run.
+        grid_runs_to_attack.emplace_back(*run, runs[i].seed);
         StudyRun unattacked = *run;
         unattacked.attack = false;
         execute(unattacked);
@@ -157,13 +154,16 @@ int run(StudyCliOptions& options) {
         execute(*run);
       }
     }
-    for (const auto& run : grid_runs_to_attack) {
-      if (choose_learning_rate(run.task, run.method, run.seed, record_of) == run.method.learning_rate) execute(run);
+    for (const auto& [run, first_seed] : grid_runs_to_attack) {
+      if (choose_learning_rate(run.task, run.method, first_seed, record_of) == run.method.learning_rate) execute(run);
     }
-  } else {
+  }
+  {
+    // The finished runs this process did not run (--report-only, or other tasks under --tasks), so
+    // the report always covers every finished run of the study.
     for (const auto& listed : runs) {
       const auto run = with_chosen_learning_rate(listed, record_of);
-      if (!run) continue;
+      if (!run || records.count(run->directory()) != 0) continue;
       const std::string path = join_path(join_path(options.out, run->directory()), "run.json");
       if (!file_exists(path)) continue;
       const auto record = nlohmann::json::parse(read_file(path), nullptr, false);

@@ -47,7 +47,7 @@ OFAPT_COMMAND("synth", "Write the synthetic world's task data as OFA-format TSVs
       ->check(CLI::Range(int64_t{1}, int64_t{5000000}))
       ->capture_default_str();
   app.add_option("--val-images", w.val_images, "Images in the val files")
-      ->check(CLI::Range(int64_t{1}, int64_t{5000000}))
+      ->check(CLI::Range(int64_t{1}, int64_t{2000000}))
       ->capture_default_str();
   app.add_option("--test-images", w.test_images, "Images in the held-out test files (0 = no test files)")
       ->check(CLI::Range(int64_t{0}, int64_t{2000000}))

@@ -2,6 +2,13 @@
 
 namespace ofapt {
 
+RunRecordLookup lookup_in(const std::map<std::string, nlohmann::json>& records) {
+  return [&records](const std::string& directory) -> const nlohmann::json* {
+    const auto found = records.find(directory);
+    return found == records.end() ? nullptr : &found->second;
+  };
+}
+
 std::optional<double> choose_learning_rate(const std::string& task, const StudyMethod& method, uint64_t first_seed,
                                            const RunRecordLookup& record_of) {
   std::optional<double> chosen;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -15,6 +16,9 @@ namespace ofapt {
 
 // The finished run record of a run directory (StudyRun::directory()), or null when it has none.
 using RunRecordLookup = std::function<const nlohmann::json*(const std::string& directory)>;
+
+// The lookup over records kept by directory (the map must outlive it).
+RunRecordLookup lookup_in(const std::map<std::string, nlohmann::json>& records);
 
 // The grid rate whose first-seed run has the highest validation best (the first in grid order on a
 // tie); nullopt while any run of the grid has no record.

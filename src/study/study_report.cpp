@@ -50,20 +50,38 @@ std::string with_spread(const Spread& s, const char* pattern = "%.3f") {
   return out + " (" + std::to_string(s.n) + ")";
 }
 
-// Updates and seconds at which each run's curve first reached `threshold`: "k/n: updates, seconds"
-// (means over the k runs that reached it).
-std::string time_to(const std::vector<const nlohmann::json*>& runs, double threshold) {
+// The step and training second at which each run's curve first reached `threshold` (runs that did).
+struct Reached {
   std::vector<double> steps, seconds;
+};
+
+Reached reached_at(const std::vector<const nlohmann::json*>& runs, double threshold) {
+  Reached out;
   for (const auto* run : runs) {
     const LearningCurve curve = LearningCurve::from_json((*run)["curve"]);
-    if (const CurvePoint* reached = curve.first_reaching(threshold)) {
-      steps.push_back(static_cast<double>(reached->step));
-      seconds.push_back(reached->seconds);
+    if (const CurvePoint* point = curve.first_reaching(threshold)) {
+      out.steps.push_back(static_cast<double>(point->step));
+      out.seconds.push_back(point->seconds);
     }
   }
-  if (steps.empty()) return "0/" + std::to_string(runs.size());
-  return std::to_string(steps.size()) + "/" + std::to_string(runs.size()) + ": " + format("%.0f", spread_of(steps).mean) +
-         " upd, " + format("%.0f", spread_of(seconds).mean) + " s";
+  return out;
+}
+
+// "k/n: updates, seconds" (means over the k runs that reached `threshold`).
+std::string time_to(const std::vector<const nlohmann::json*>& runs, double threshold) {
+  const Reached reached = reached_at(runs, threshold);
+  if (reached.steps.empty()) return "0/" + std::to_string(runs.size());
+  return std::to_string(reached.steps.size()) + "/" + std::to_string(runs.size()) + ": " +
+         format("%.0f", spread_of(reached.steps).mean) + " upd, " + format("%.0f", spread_of(reached.seconds).mean) +
+         " s";
+}
+
+// The peak rate a run trained at: its own, the range test's, or the method's default.
+std::string learning_rate_cell(const nlohmann::json& record) {
+  const auto& found = record.value("lr_find", nlohmann::json());
+  if (found.is_object()) return format("%.3g", found.value("learning_rate", 0.0)) + " (lr-find)";
+  const double rate = record.value("learning_rate", 0.0);
+  return rate > 0 ? format("%g", rate) : "default";
 }
 
 // "trainable (share of all) | file size" of a run record: the cost columns of every table.
@@ -75,13 +93,6 @@ std::string size_cells(const nlohmann::json& record) {
 
 std::string metric_of(const std::string& task) {
   return task == "caption" ? "CIDEr-D" : task == "refcoco" ? "Acc@0.5" : "accuracy";
-}
-
-RunRecordLookup lookup_in(const std::map<std::string, nlohmann::json>& records) {
-  return [&records](const std::string& directory) -> const nlohmann::json* {
-    const auto found = records.find(directory);
-    return found == records.end() ? nullptr : &found->second;
-  };
 }
 
 // The runs of one method in one task, over the group's seeds (those that have records); a grid
@@ -100,7 +111,7 @@ std::vector<const nlohmann::json*> records_of(const std::map<std::string, nlohma
 std::vector<double> test_values(const std::vector<const nlohmann::json*>& runs) {
   std::vector<double> out;
   for (const auto* run : runs) {
-    if (run->contains("test")) out.push_back((*run)["test"]["value"].get<double>());
+    if (run->contains("test") && (*run)["test"]["value"].is_number()) out.push_back((*run)["test"]["value"].get<double>());
   }
   return out;
 }
@@ -250,17 +261,10 @@ class ReportWriter {
            << " | " << format("%.3f", first["zero_shot"].get<double>()) << " |";
       if (has_target) {
         // From the curves, so a target can be changed after the runs (--report-only).
-        std::vector<double> steps, seconds;
-        for (const auto* run : runs) {
-          const LearningCurve curve = LearningCurve::from_json((*run)["curve"]);
-          if (const CurvePoint* reached = curve.first_reaching(target->second)) {
-            steps.push_back(static_cast<double>(reached->step));
-            seconds.push_back(reached->seconds);
-          }
-        }
-        out_ << " " << steps.size() << "/" << runs.size() << " | "
-             << (steps.empty() ? "—" : with_spread(spread_of(steps), "%.0f")) << " | "
-             << (steps.empty() ? "—" : with_spread(spread_of(seconds), "%.0f")) << " |";
+        const Reached reached = reached_at(runs, target->second);
+        out_ << " " << reached.steps.size() << "/" << runs.size() << " | "
+             << (reached.steps.empty() ? "—" : with_spread(spread_of(reached.steps), "%.0f")) << " | "
+             << (reached.steps.empty() ? "—" : with_spread(spread_of(reached.seconds), "%.0f")) << " |";
       }
       out_ << " " << with_spread(spread_of(field(runs, "train_seconds")), "%.0f") << " | "
            << format("%.3f", spread_of(field(runs, "seconds_per_step")).mean) << " | "
@@ -301,7 +305,7 @@ class ReportWriter {
       }
       const auto& first = *runs.front();
       const Spread test = spread_of(test_values(runs));
-      out_ << format("%g", first["learning_rate"].get<double>()) << (method.lr_grid.empty() ? "" : " (grid)") << " | "
+      out_ << learning_rate_cell(first) << (method.lr_grid.empty() ? "" : " (grid)") << " | "
            << size_cells(first) << " | " << with_spread(test) << " | "
            << with_spread(spread_of(field(runs, "best"))) << " | " << format("%.0f", spread_of(field(runs, "steps")).mean)
            << " (" << format("%.0f", spread_of(field(runs, "best_step")).mean) << ") |";
@@ -333,7 +337,9 @@ class ReportWriter {
         StudyRun member{task, method, group.seeds.front()};
         member.method.learning_rate = rate;
         const auto* record = lookup_in(records_)(member.directory());
-        const std::string value = record == nullptr ? "not run" : format("%.4f", (*record)["best"].get<double>());
+        const std::string value = record == nullptr                 ? "not run"
+                                  : !(*record)["best"].is_number() ? "no score"
+                                                                   : format("%.4f", (*record)["best"].get<double>());
         const bool bold = chosen && *chosen == rate;
         out_ << " " << (bold ? "**" : "") << format("%g", rate) << ": " << value << (bold ? "**" : "");
       }

@@ -131,6 +131,14 @@ nlohmann::json execute_study_run(const StudySpec& spec, const StudyRun& run, con
     OFAPT_CHECK(record.is_object(), ErrorKind::kInput, record_path, ": not JSON; delete it to rerun that run");
     check_same_base_model(record, data.base_model, record_path);
     check_same_data(record, data.data, record_path);
+    const std::string best_dir = join_path(directory, "best");
+    if (data.test != nullptr && !record.contains("test") && file_exists(join_path(best_dir, kTunedConfigFile))) {
+      // A run finished before the data had a test split: its best state is scored now.
+      std::cerr << "\n== " << run.task << "  " << run.method.label << "  seed " << run.seed << ": test rows\n";
+      JudgedState best = load_state(spec, best_dir);
+      record["test"] = test_result(spec, *best.method, *data.test);
+      write_file_atomic(record_path, record.dump(1) + "\n");
+    }
     if (!run.attack || (missing_attacks(spec, run, record).empty() && record.contains("clean_on_attack_rows")))
       return record;
     // The spec gained attacks since the run finished: attack its saved model, do not retrain it. A

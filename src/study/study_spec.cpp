@@ -180,6 +180,9 @@ StudySpec StudySpec::parse(const nlohmann::json& json, const std::string& where)
     }
     group.seeds = g.get<std::vector<uint64_t>>("seeds", seeds);
     OFAPT_CHECK(!group.seeds.empty(), ErrorKind::kUsage, g.where(), ": 'seeds' is empty");
+    // Ascending and once each: runs go seed by seed, and a grid's rate is chosen on the first.
+    std::sort(group.seeds.begin(), group.seeds.end());
+    group.seeds.erase(std::unique(group.seeds.begin(), group.seeds.end()), group.seeds.end());
     group.attack = g.get<bool>("attack", false);
     group.x = g.get<std::string>("x", "");
     g.finish();

@@ -1,5 +1,7 @@
 #include "tuning/input_prompt.h"
 
+#include "text/ofa_vocabulary.h"
+
 namespace ofapt {
 
 InputPromptTuning::InputPromptTuning(SpecReader spec, const OfaConfig& config) : TuningMethod("prompt") {
@@ -20,10 +22,12 @@ void InputPromptTuning::attach(OfaModel model) {
   model_ = std::move(model);
   freeze_model();
   if (init_from_vocab_) {
-    // Words of the BPE vocabulary (ids 4 .. 50000: past the specials, before OFA's bin and image codes).
+    // Words of the BPE vocabulary: past the specials, before OFA's image codes and location bins
+    // (the last kNumCodes + kNumBins ids).
     torch::NoGradGuard no_grad;
     const auto& table = model_->embed_tokens()->weight;
-    const int64_t last_word = std::min<int64_t>(50000, table.size(0));
+    const int64_t words_end = table.size(0) - text::OfaVocabulary::kNumCodes - text::OfaVocabulary::kNumBins;
+    const int64_t last_word = words_end > 4 ? words_end : table.size(0);  // small test vocabularies: any id
     const auto ids = torch::randint(4, last_word, {embeddings_.size(0)}, torch::kLong);
     embeddings_.copy_(table.index_select(0, ids.to(table.device())).to(embeddings_.device()));
   }

@@ -75,6 +75,7 @@ PrefixTuning::PrefixTuning(SpecReader spec, const OfaConfig& config) : TuningMet
     encoder_options.reparam = reparam;
     encoder_options.mlp_hidden = hidden;
     encoder_options.init_std = init_std;
+    encoder_options.residual_starts_at_table = init_from_activations_ || !transfer_from_.empty();
     return std::make_pair(options, PromptEncoder(register_module(stack + "_prompt_encoder", PromptEncoder(encoder_options))));
   };
   std::tie(encoder_, encoder_prompt_encoder_) = build_stack("encoder", config.encoder_layers,
@@ -191,7 +192,7 @@ nlohmann::json PrefixTuning::gradient_norms() {
     if (!folded.defined() || !folded.grad().defined()) continue;
     const auto& options = stack_options(stack);
     const int64_t layers = options.last_layer - options.first_layer + 1;
-    const auto per_layer = folded.grad().view({folded.size(0), layers, -1}).pow(2).sum(torch::IntArrayRef{0, 2}).sqrt();
+    const auto per_layer = folded.grad().reshape({folded.size(0), layers, -1}).pow(2).sum(torch::IntArrayRef{0, 2}).sqrt();
     nlohmann::json norms = nlohmann::json::array();
     for (int64_t l = 0; l < layers; ++l) norms.push_back(per_layer[l].item<double>());
     out[stack] = {{"total", folded.grad().norm().item<double>()}, {"first_layer", options.first_layer},

@@ -18,7 +18,10 @@ PromptEncoderImpl::PromptEncoderImpl(const PromptEncoderOptions& options) : opti
   // The reference initialises every Linear/Embedding as BERT does: N(0, 0.02), zero biases.
   torch::NoGradGuard no_grad;
   for (auto& parameter : named_parameters()) {
-    if (parameter.key().rfind("norm.", 0) == 0) continue;  // LayerNorm keeps its unit gain
+    if (parameter.key() == "norm.weight") {
+      if (options.residual_starts_at_table) parameter.value().zero_();  // else the paper's unit gain
+      continue;
+    }
     if (parameter.key().find("bias") != std::string::npos) {
       parameter.value().zero_();
     } else {

@@ -27,6 +27,9 @@ struct PromptEncoderOptions {
   PromptReparam reparam = PromptReparam::kNone;
   int64_t mlp_hidden = 512;   // h (reference: 2·d for mlp)
   double init_std = 0.02;     // N(0, std) for every weight, zero biases (the reference's BERT init)
+  // residual: start the LayerNorm's gain at 0, so the table starts as E exactly (for an E set from
+  // data, init=activations or transfer); the gain then opens as training needs (as ReZero does).
+  bool residual_starts_at_table = false;
 };
 
 class PromptEncoderImpl : public torch::nn::Module {

@@ -211,6 +211,10 @@ bool ensure_world(const std::string& directory, const WorldOptions& options,
   const auto manifest = nlohmann::json::parse(read_file(manifest_path), nullptr, false);
   OFAPT_CHECK(manifest.is_object(), ErrorKind::kUsage,
               manifest_path, ": not an ofapt world manifest; delete the directory to write the world again");
+  // A test part is named only when there is one: a world with one is not a world without.
+  OFAPT_CHECK(manifest.value("test_images", int64_t{0}) == options.test_images, ErrorKind::kUsage, manifest_path,
+              ": this world has ", manifest.value("test_images", int64_t{0}), " test images, the one asked for has ",
+              options.test_images, "; delete the directory to write the world again");
   const nlohmann::json wanted = identity(options);
   for (const auto& [key, value] : wanted.items()) {
     const nlohmann::json found = manifest.contains(key) ? manifest[key] : nlohmann::json();

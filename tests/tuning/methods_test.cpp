@@ -326,6 +326,10 @@ TEST(PromptTransfer, StartsFromTheSourcePromptOfTheSameBaseModel) {
   auto residual = attach_method("prompt:length=4,reparam=residual,hidden=4,init=transfer,from=" + dir.path(),
                                 testing::make_small_model());
   EXPECT_EQ(residual->export_spec(), "prompt:depth=both,dropout=0.2,init_std=0.02,layers=all,length=4,reparam=none");
+  auto* residual_prompt = dynamic_cast<PrefixTuning*>(residual.get());
+  for (const std::string stack : {"encoder", "decoder"}) {  // its residual branch starts closed
+    EXPECT_TRUE(torch::equal(residual_prompt->table(stack), source_prompt->table(stack))) << stack;
+  }
   // Another length, or a prompt of another base model, is refused.
   EXPECT_THROW(attach_method("prompt:length=5,init=transfer,from=" + dir.path(), testing::make_small_model()), Error);
   try {

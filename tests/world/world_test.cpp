@@ -127,6 +127,11 @@ TEST_F(World, ATestPartAddsHeldOutImagesAndChangesNoOtherFile) {
   const auto manifest = nlohmann::json::parse(read_file(join_path(with_test.path(), "world.json")));
   EXPECT_EQ(manifest.value("test_images", 0), 5);
   EXPECT_FALSE(nlohmann::json::parse(read_file(file("downstream", "world.json"))).contains("test_images"));
+  // Nor is a world with a test part reused where none is asked for (its test files would switch on
+  // the study's test protocol), or the reverse.
+  WorldOptions without_test = options;
+  without_test.test_images = 0;
+  EXPECT_THROW(ensure_world(with_test.path(), without_test), Error);
 }
 
 TEST_F(World, EveryFileReadsThroughTheTaskReaders) {
