@@ -107,6 +107,37 @@ std::vector<const nlohmann::json*> records_of(const std::map<std::string, nlohma
   return out;
 }
 
+// The finished first-seed runs of a grid method's rates (none without a grid).
+std::vector<const nlohmann::json*> grid_records(const std::map<std::string, nlohmann::json>& records,
+                                                const std::string& task, const StudyMethod& method,
+                                                uint64_t first_seed) {
+  std::vector<const nlohmann::json*> out;
+  for (const double rate : method.lr_grid) {
+    StudyRun member{task, method, first_seed};
+    member.method.learning_rate = rate;
+    if (const nlohmann::json* record = lookup_in(records)(member.directory())) out.push_back(record);
+  }
+  return out;
+}
+
+// The runs a table row shows: the method's runs at its chosen rate; while its grid is unfinished,
+// the best of the grid runs finished so far (the row says so).
+std::vector<const nlohmann::json*> shown_records(const std::map<std::string, nlohmann::json>& records,
+                                                 const std::string& task, const StudyMethod& method,
+                                                 const std::vector<uint64_t>& seeds, bool* grid_unfinished) {
+  auto runs = records_of(records, task, method, seeds);
+  *grid_unfinished = false;
+  if (!runs.empty() || method.lr_grid.empty()) return runs;
+  const nlohmann::json* best = nullptr;
+  for (const auto* record : grid_records(records, task, method, seeds.front())) {
+    const auto& value = (*record)["best"];
+    if (value.is_number() && (best == nullptr || value.get<double>() > (*best)["best"].get<double>())) best = record;
+  }
+  if (best == nullptr) return runs;
+  *grid_unfinished = true;
+  return {best};
+}
+
 // The test score of each run that has one.
 std::vector<double> test_values(const std::vector<const nlohmann::json*>& runs) {
   std::vector<double> out;
@@ -226,7 +257,10 @@ class ReportWriter {
     for (const auto& task : group.tasks) {
       out_ << "\n### " << group.name << ": " << task << " (" << metric_of(task) << ")\n\n";
       bool any_run = false;
-      for (const auto& method : group.methods) any_run = any_run || !records_of(records_, task, method, group.seeds).empty();
+      for (const auto& method : group.methods) {
+        bool unfinished = false;
+        any_run = any_run || !shown_records(records_, task, method, group.seeds, &unfinished).empty();
+      }
       if (!any_run) {
         out_ << "No run of this task has finished yet.\n";
         continue;
@@ -250,7 +284,7 @@ class ReportWriter {
          << " train s | s/update | peak MB |\n|---|---|---|---|---|" << (has_target ? "---|---|---|" : "")
          << "---|---|---|\n";
     for (const auto& method : group.methods) {
-      const auto runs = records_of(records_, task, method, group.seeds);
+      const auto runs = shown(task, method, group.seeds);
       out_ << "| " << method.label << " | ";
       if (runs.empty()) {
         out_ << "not run |  |  |  |" << (has_target ? "  |  |  |" : "") << "  |  |  |\n";
@@ -272,9 +306,16 @@ class ReportWriter {
     }
   }
 
+  std::vector<const nlohmann::json*> shown(const std::string& task, const StudyMethod& method,
+                                           const std::vector<uint64_t>& seeds) const {
+    bool grid_unfinished = false;
+    return shown_records(records_, task, method, seeds, &grid_unfinished);
+  }
+
   bool has_test(const StudyGroup& group, const std::string& task) const {
     for (const auto& method : group.methods) {
-      if (!test_values(records_of(records_, task, method, group.seeds)).empty()) return true;
+      bool unfinished = false;
+      if (!test_values(shown_records(records_, task, method, group.seeds, &unfinished)).empty()) return true;
     }
     return false;
   }
@@ -288,7 +329,7 @@ class ReportWriter {
     }
     double reference_test = 0.0, reference_best = 0.0;
     if (reference != nullptr) {
-      const auto runs = records_of(records_, task, *reference, group.seeds);
+      const auto runs = shown(task, *reference, group.seeds);
       reference_test = spread_of(test_values(runs)).mean;
       reference_best = spread_of(field(runs, "best")).mean;
     }
@@ -297,7 +338,8 @@ class ReportWriter {
          << (ratios ? " test ÷ finetune | to 95 % of FT val best | to 98 % |" : "")
          << " train s | s/update |\n|---|---|---|---|---|---|---|" << (ratios ? "---|---|---|" : "") << "---|---|\n";
     for (const auto& method : group.methods) {
-      const auto runs = records_of(records_, task, method, group.seeds);
+      bool grid_unfinished = false;
+      const auto runs = shown_records(records_, task, method, group.seeds, &grid_unfinished);
       out_ << "| " << method.label << " | ";
       if (runs.empty()) {
         out_ << "not run |  |  |  |  |  |" << (ratios ? "  |  |  |" : "") << "  |  |\n";
@@ -305,7 +347,13 @@ class ReportWriter {
       }
       const auto& first = *runs.front();
       const Spread test = spread_of(test_values(runs));
-      out_ << learning_rate_cell(first) << (method.lr_grid.empty() ? "" : " (grid)") << " | "
+      const std::string grid_note =
+          method.lr_grid.empty() ? ""
+          : grid_unfinished      ? " (grid unfinished: best of " +
+                                  std::to_string(grid_records(records_, task, method, group.seeds.front()).size()) +
+                                  " of " + std::to_string(method.lr_grid.size()) + " rates so far)"
+                                 : " (grid)";
+      out_ << learning_rate_cell(first) << grid_note << " | "
            << size_cells(first) << " | " << with_spread(test) << " | "
            << with_spread(spread_of(field(runs, "best"))) << " | " << format("%.0f", spread_of(field(runs, "steps")).mean)
            << " (" << format("%.0f", spread_of(field(runs, "best_step")).mean) << ") |";
@@ -356,7 +404,7 @@ class ReportWriter {
                    false,
                    {}};
       for (const auto& method : group.methods) {
-        const auto runs = records_of(records_, task, method, group.seeds);
+        const auto runs = shown(task, method, group.seeds);
         if (!runs.empty()) curves.series.push_back(mean_curve(method.label, runs, by_seconds));
       }
       if (curves.series.empty()) return;
@@ -370,7 +418,7 @@ class ReportWriter {
                  {}};
     ChartSeries line{group.name, {}, {}, {}};
     for (const auto& method : group.methods) {
-      const auto runs = records_of(records_, task, method, group.seeds);
+      const auto runs = shown(task, method, group.seeds);
       if (runs.empty()) continue;
       const Spread s = spread_of(field(runs, "final"));
       if (group.x.empty()) {
@@ -405,7 +453,7 @@ class ReportWriter {
     for (size_t i = 0; i < names.size(); ++i) out_ << "---|";
     out_ << "\n";
     for (const auto& method : group.methods) {
-      const auto runs = records_of(records_, task, method, group.seeds);
+      const auto runs = shown(task, method, group.seeds);
       out_ << "| " << method.label << " | " << with_spread(spread_of(field(runs, "clean_on_attack_rows"))) << " |";
       for (const auto& name : names) out_ << " " << with_spread(spread_of(robust_values(runs, name))) << " |";
       out_ << "\n";
@@ -417,7 +465,7 @@ class ReportWriter {
                   false,
                   {}};
       for (const auto& method : group.methods) {
-        const auto runs = records_of(records_, task, method, group.seeds);
+        const auto runs = shown(task, method, group.seeds);
         if (runs.empty()) continue;
         ChartSeries series{method.label, {0.0}, {spread_of(field(runs, "clean_on_attack_rows")).mean}, {}};
         for (const auto& sweep : spec_.attacks) {

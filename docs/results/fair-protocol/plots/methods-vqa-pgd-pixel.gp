@@ -1,0 +1,9 @@
+# drawn by ofapt study; run `gnuplot methods-vqa-pgd-pixel.gp` in this directory to redraw
+set terminal svg size 760,520 dynamic font 'sans,12' background '#ffffff'
+set output "methods-vqa-pgd-pixel.svg"
+set title "methods: vqa under pgd (pixel space)" noenhanced
+set xlabel "epsilon (1/255)" noenhanced
+set ylabel "accuracy" noenhanced
+set grid ytics
+set key below noenhanced
+plot "methods-vqa-pgd-pixel.dat" index 0 using 1:2 with linespoints lw 2 title "prompt (paper recipe)"
