@@ -10,6 +10,6 @@ set style fill solid 0.6 border -1
 set boxwidth 0.6
 set yrange [0:*]
 unset key
-set xrange [-0.6:0.6]
-set xtics rotate by -25 noenhanced ("prompt (paper recipe)" 0)
+set xrange [-0.6:1.6]
+set xtics rotate by -25 noenhanced ("prompt (paper recipe)" 0, "finetune" 1)
 plot "methods-vqa-bars.dat" using 1:2:3 with boxerrorbars lc rgb '#4c72b0'

@@ -6,4 +6,5 @@ set xlabel "training seconds" noenhanced
 set ylabel "accuracy (val)" noenhanced
 set grid ytics
 set key below noenhanced
-plot "methods-vqa-curve-seconds.dat" index 0 using 1:2 with linespoints lw 2 title "prompt (paper recipe)"
+plot "methods-vqa-curve-seconds.dat" index 0 using 1:2 with linespoints lw 2 title "prompt (paper recipe)", \
+     "methods-vqa-curve-seconds.dat" index 1 using 1:2 with linespoints lw 2 title "finetune"

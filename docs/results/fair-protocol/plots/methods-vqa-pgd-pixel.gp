@@ -6,4 +6,5 @@ set xlabel "epsilon (1/255)" noenhanced
 set ylabel "accuracy" noenhanced
 set grid ytics
 set key below noenhanced
-plot "methods-vqa-pgd-pixel.dat" index 0 using 1:2 with linespoints lw 2 title "prompt (paper recipe)"
+plot "methods-vqa-pgd-pixel.dat" index 0 using 1:2 with linespoints lw 2 title "prompt (paper recipe)", \
+     "methods-vqa-pgd-pixel.dat" index 1 using 1:2 with linespoints lw 2 title "finetune"
